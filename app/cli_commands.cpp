@@ -1,0 +1,96 @@
+#include "app/cli_commands.h"
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include "core/error.h"
+#include "core/paths.h"
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+void on_sigint(int) { g_interrupted.store(true); }
+
+void print_stats(const flamingo::GenerationStats& s) {
+  std::fprintf(stderr,
+               "\n[%s] prompt tokens: %d, prefill: %.1f ms (%.1f tokens/s), time to first "
+               "token: %.1f ms, new tokens: %d, decode: %.1f tokens/s\n",
+               flamingo::stop_reason_name(s.stop_reason), s.prompt_tokens, s.prefill_ms,
+               s.prefill_tokens_per_s(), s.time_to_first_token_ms, s.new_tokens,
+               s.decode_tokens_per_s());
+}
+
+template <typename F>
+int guarded(F&& body) {
+  try {
+    return body();
+  } catch (const flamingo::Error& e) {
+    std::cerr << "flamingo: error: " << e.what() << "\n";
+  } catch (const std::bad_alloc&) {
+    std::cerr << "flamingo: error: out of memory\n";
+  } catch (const std::exception& e) {
+    std::cerr << "flamingo: internal error: " << e.what() << "\n";
+  }
+  return 1;
+}
+
+}  // namespace
+
+int run_generate(const GenerateArgs& args) {
+  return guarded([&] {
+    auto model = flamingo::Model::load(args.model_dir, args.load);
+    flamingo::Session session(model);
+    session.append_text(args.prompt);
+    auto options = args.options;
+    options.stop_strings = args.stop_strings;
+    if (model->config().special_tokens.eos >= 0)
+      options.stop_tokens.push_back(model->config().special_tokens.eos);
+    // Ctrl-C stops generation cleanly, keeping what was printed.
+    std::signal(SIGINT, on_sigint);
+    auto result = session.generate(
+        options, [](const std::string& piece) { std::fwrite(piece.data(), 1, piece.size(), stdout), std::fflush(stdout); },
+        &g_interrupted);
+    std::fputc('\n', stdout);
+    std::fflush(stdout);
+    if (!args.quiet) print_stats(result.stats);
+    return 0;
+  });
+}
+
+int run_convert_llama2c(const flamingo::Llama2cImportOptions& options) {
+  return guarded([&] {
+    flamingo::import_llama2c(options);
+    std::cerr << "wrote model directory " << options.out_dir << "\n";
+    return 0;
+  });
+}
+
+int run_bench(const flamingo::BenchOptions& options) {
+  return guarded([&] {
+    flamingo::run_bench(options, std::cout);
+    return 0;
+  });
+}
+
+int run_demo(const flamingo::LoadOptions& load) {
+  const std::string dir = flamingo::bundled_model_dir();
+  if (dir.empty()) {
+    std::cerr << "flamingo: no model is bundled yet, so there is no demo to run.\n"
+                 "Convert one with `flamingo convert-llama2c` and run `flamingo generate --model DIR`.\n";
+    return 1;
+  }
+  GenerateArgs args;
+  args.model_dir = dir;
+  args.load = load;
+  args.options.sampling.temperature = 0;
+  args.options.max_new_tokens = 32;
+  return guarded([&] {
+    auto model = flamingo::Model::load(dir, load);
+    auto it = model->config().prompt_templates.find("demo");
+    args.prompt = it != model->config().prompt_templates.end() ? it->second : "";
+    std::cerr << "demo prompt: " << args.prompt << "\n";
+    return run_generate(args);
+  });
+}

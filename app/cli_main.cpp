@@ -1,0 +1,96 @@
+// `flamingo`: the command-line face of the engine. Text goes to stdout, as it is
+// generated; statistics and errors go to stderr.
+#include <CLI/CLI.hpp>
+
+#include "app/cli_commands.h"
+#include "core/paths.h"
+#include "core/version.h"
+
+namespace {
+
+void add_load_options(CLI::App* cmd, flamingo::LoadOptions& load) {
+  cmd->add_option("--threads", load.threads, "CPU threads (0: LibTorch's default)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--device", load.device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}));
+  cmd->add_option("--dtype", load.dtype, "auto (as stored), float32 or bfloat16")
+      ->check(CLI::IsMember({"auto", "float32", "bfloat16", "float16"}));
+}
+
+void add_generate(CLI::App& app, GenerateArgs& g, int& which) {
+  auto* cmd = app.add_subcommand("generate", "Continue a prompt, streaming the text to stdout");
+  cmd->add_option("--model", g.model_dir, "Model directory (default: the bundled model)");
+  cmd->add_option("--prompt", g.prompt, "Prompt text (empty: start from BOS alone)");
+  cmd->add_option("--max-new-tokens", g.options.max_new_tokens, "Most tokens to generate")
+      ->check(CLI::PositiveNumber);
+  auto& s = g.options.sampling;
+  cmd->add_option("--temperature", s.temperature, "0 means greedy")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--top-k", s.top_k, "Keep the K most likely tokens (0: all)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--top-p", s.top_p, "Nucleus sampling mass")->check(CLI::Range(0.0001, 1.0));
+  cmd->add_option("--repetition-penalty", s.repetition_penalty, "1 disables")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--seed", s.seed, "Random seed for sampling");
+  cmd->add_option("--stop", g.stop_strings, "Stop before this text (repeatable)");
+  cmd->add_flag("--quiet", g.quiet, "No statistics on stderr");
+  add_load_options(cmd, g.load);
+  cmd->callback([&which] { which = 1; });
+}
+
+void add_convert(CLI::App& app, flamingo::Llama2cImportOptions& c, int& which) {
+  auto* cmd = app.add_subcommand("convert-llama2c", "Import a llama2.c checkpoint");
+  cmd->add_option("--weights", c.weights_path, "llama2.c .bin checkpoint")->required();
+  cmd->add_option("--tokenizer", c.tokenizer_path, "SentencePiece .model file")->required();
+  cmd->add_option("--out", c.out_dir, "Model directory to write")->required();
+  cmd->add_option("--name", c.name, "Model name (default: the weights file's name)");
+  cmd->callback([&which] { which = 2; });
+}
+
+void add_bench(CLI::App& app, flamingo::BenchOptions& b, int& which) {
+  auto* cmd = app.add_subcommand("bench", "Measure prefill and decode speed and peak memory");
+  cmd->add_option("--model", b.model_dir, "Model directory");
+  cmd->add_option("--synthetic", b.synthetic, "Random weights in a known shape: 1b");
+  cmd->add_option("--prompt-tokens", b.prompt_tokens, "Prompt length")->check(CLI::PositiveNumber);
+  cmd->add_option("--new-tokens", b.new_tokens, "Tokens to decode")->check(CLI::Range(2, 1 << 20));
+  cmd->add_option("--repeats", b.repeats, "Runs; the best is reported")->check(CLI::PositiveNumber);
+  add_load_options(cmd, b.load);
+  cmd->callback([&which] { which = 3; });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"flamingo: run Flamingo-style visual language models"};
+  app.set_version_flag("--version", std::string("flamingo ") + FLAMINGO_VERSION);
+  app.require_subcommand(1);
+  int which = 0;
+  GenerateArgs generate;
+  flamingo::Llama2cImportOptions convert;
+  flamingo::BenchOptions bench;
+  flamingo::LoadOptions demo_load;
+  add_generate(app, generate, which);
+  add_convert(app, convert, which);
+  add_bench(app, bench, which);
+  auto* demo = app.add_subcommand("demo", "Answer the built-in few-shot demo prompt with the bundled model");
+  add_load_options(demo, demo_load);
+  demo->callback([&which] { which = 4; });
+  CLI11_PARSE(app, argc, argv);
+
+  switch (which) {
+    case 1:
+      if (generate.model_dir.empty()) generate.model_dir = flamingo::bundled_model_dir();
+      if (generate.model_dir.empty()) {
+        std::fprintf(stderr, "flamingo: error: no --model given and no model is bundled yet\n");
+        return 2;
+      }
+      return run_generate(generate);
+    case 2: return run_convert_llama2c(convert);
+    case 3:
+      if (bench.model_dir.empty() == bench.synthetic.empty()) {
+        std::fprintf(stderr, "flamingo: error: bench needs exactly one of --model and --synthetic\n");
+        return 2;
+      }
+      return run_bench(bench);
+    case 4: return run_demo(demo_load);
+  }
+  return 2;
+}

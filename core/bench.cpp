@@ -1,0 +1,131 @@
+#include "core/bench.h"
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <c10/core/InferenceMode.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <iomanip>
+
+#include "core/error.h"
+#include "core/model_impl.h"
+
+namespace flamingo {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
+
+LanguageModelConfig synthetic_config(const std::string& name) {
+  LanguageModelConfig c;
+  if (name == "1b") {  // TinyLlama-1.1B's published shape
+    c.dim = 2048, c.hidden_dim = 5632, c.n_layers = 22, c.n_heads = 32, c.n_kv_heads = 4;
+    c.vocab_size = 32000, c.max_seq_len = 2048, c.tie_embeddings = false;
+    return c;
+  }
+  throw ArgumentError("unknown synthetic model \"" + name + "\" (known: 1b)");
+}
+
+// Random weights with the decoder's names, drawn in the compute dtype directly so
+// that a 1B model needs no float32 copy.
+WeightStore random_weights(const LanguageModelConfig& c, at::ScalarType dtype) {
+  std::map<std::string, at::Tensor> w;
+  auto opts = at::TensorOptions().dtype(dtype);
+  auto mat = [&](int64_t r, int64_t k) { return at::randn({r, k}, opts) * 0.02; };
+  const int64_t D = c.dim, F = c.hidden_dim, HE = D, GE = int64_t(c.n_kv_heads) * c.head_dim();
+  w["model.embed_tokens.weight"] = mat(c.vocab_size, D);
+  for (int i = 0; i < c.n_layers; ++i) {
+    const std::string p = "model.layers." + std::to_string(i) + ".";
+    w[p + "input_layernorm.weight"] = at::ones({D});
+    w[p + "post_attention_layernorm.weight"] = at::ones({D});
+    w[p + "self_attn.q_proj.weight"] = mat(HE, D);
+    w[p + "self_attn.k_proj.weight"] = mat(GE, D);
+    w[p + "self_attn.v_proj.weight"] = mat(GE, D);
+    w[p + "self_attn.o_proj.weight"] = mat(D, HE);
+    w[p + "mlp.gate_proj.weight"] = mat(F, D);
+    w[p + "mlp.up_proj.weight"] = mat(F, D);
+    w[p + "mlp.down_proj.weight"] = mat(D, F);
+  }
+  w["model.norm.weight"] = at::ones({D});
+  if (!c.tie_embeddings) w["lm_head.weight"] = mat(c.vocab_size, D);
+  return WeightStore::from_tensors(std::move(w));
+}
+
+double peak_rss_mb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024.0;  // Linux reports KiB
+}
+
+long long count_parameters(const LanguageModelConfig& c) {
+  const long long D = c.dim, F = c.hidden_dim, GE = (long long)c.n_kv_heads * c.head_dim();
+  const long long per_layer = 2 * D + 2 * D * D + 2 * GE * D + 3 * F * D;
+  return c.vocab_size * D * (c.tie_embeddings ? 1 : 2) + c.n_layers * per_layer + D;
+}
+
+}  // namespace
+
+BenchReport run_bench(const BenchOptions& o, std::ostream& out) {
+  if (o.prompt_tokens < 1 || o.new_tokens < 2) throw ArgumentError("bench needs >= 1 prompt and >= 2 new tokens");
+  if (o.load.threads > 0) at::set_num_threads(o.load.threads);
+  c10::InferenceMode guard;
+  std::shared_ptr<Model> model;
+  std::unique_ptr<WeightStore> store;
+  std::unique_ptr<LlamaDecoder> own;
+  const LlamaDecoder* decoder = nullptr;
+  if (!o.synthetic.empty()) {
+    auto cfg = synthetic_config(o.synthetic);
+    const auto dtype = parse_compute_dtype(o.load.dtype == "auto" ? "bfloat16" : o.load.dtype);
+    store = std::make_unique<WeightStore>(random_weights(cfg, dtype));
+    own = std::make_unique<LlamaDecoder>(cfg, *store, dtype, parse_device(o.load.device));
+    decoder = own.get();
+  } else {
+    model = Model::load(o.model_dir, o.load);
+    decoder = model->impl().decoder.get();
+  }
+  const auto& c = decoder->config();
+  if (o.prompt_tokens + o.new_tokens > c.max_seq_len)
+    throw ArgumentError("prompt + new tokens exceed the model's context of " + std::to_string(c.max_seq_len));
+
+  BenchReport r;
+  r.parameters = count_parameters(c);
+  r.weight_bytes = double(r.parameters) * at::elementSize(decoder->dtype());
+  auto prompt = at::randint(c.vocab_size, {o.prompt_tokens}, at::kLong).to(decoder->device());
+  for (int rep = 0; rep < std::max(1, o.repeats); ++rep) {
+    KVCache cache = decoder->new_cache();
+    auto t0 = Clock::now();
+    auto logits = decoder->forward(prompt, cache, false);            // [1, V]
+    auto next = logits.argmax(-1);                                    // [1]
+    next.item<int64_t>();
+    const double prefill = ms_since(t0);
+    auto t1 = Clock::now();
+    for (int i = 1; i < o.new_tokens; ++i) {
+      next = decoder->forward(next, cache, false).argmax(-1);
+      next.item<int64_t>();  // sampling needs the token on the host every step
+    }
+    const double decode = ms_since(t1);
+    r.prefill_tokens_per_s = std::max(r.prefill_tokens_per_s, o.prompt_tokens * 1000.0 / prefill);
+    r.time_to_first_token_ms = rep == 0 ? prefill : std::min(r.time_to_first_token_ms, prefill);
+    r.decode_tokens_per_s = std::max(r.decode_tokens_per_s, (o.new_tokens - 1) * 1000.0 / decode);
+  }
+  r.peak_rss_mb = peak_rss_mb();
+  out << std::fixed << std::setprecision(1)
+      << "model: " << (o.synthetic.empty() ? o.model_dir : "synthetic " + o.synthetic) << " ("
+      << r.parameters / 1e6 << " M parameters, " << r.weight_bytes / 1e6 << " MB of weights, "
+      << (decoder->dtype() == at::kFloat ? "float32" : "bfloat16") << ", " << at::get_num_threads()
+      << " thread(s))\n"
+      << "prompt tokens: " << o.prompt_tokens << ", new tokens: " << o.new_tokens << "\n"
+      << "prefill tokens/s: " << r.prefill_tokens_per_s << "\n"
+      << "time to first token ms: " << r.time_to_first_token_ms << "\n"
+      << "peak RSS MB: " << r.peak_rss_mb << "\n"
+      << "decode tokens/s: " << r.decode_tokens_per_s << "\n";
+  return r;
+}
+
+}  // namespace flamingo

@@ -1,0 +1,74 @@
+#pragma once
+// Internal to core/: the LLaMA-family decoder (Touvron et al., 2023) — token
+// embedding, RMSNorm, rotary position embedding, grouped-query attention with a
+// key/value cache, SwiGLU feed-forward, tied or separate output head.
+//
+// Shapes use: T tokens in the chunk, P tokens already cached, S = P + T,
+// D model width, H query heads, G key/value heads, R = H / G, E head width,
+// F feed-forward width, V vocabulary. Batch is always one conversation.
+#include <ATen/core/Tensor.h>
+
+#include <vector>
+
+#include "core/model_config.h"
+
+namespace flamingo {
+
+class WeightStore;
+
+// Keys and values of every layer for the tokens seen so far. Preallocated to
+// the model's context length so appending never reallocates.
+struct KVCache {
+  std::vector<at::Tensor> k, v;  // per layer [G, max_seq, E]
+  int length = 0;                // P
+};
+
+struct DecoderLayer {
+  at::Tensor attn_norm;        // [D]
+  at::Tensor wq, wk, wv, wo;   // [H*E, D], [G*E, D], [G*E, D], [D, H*E]
+  at::Tensor ffn_norm;         // [D]
+  at::Tensor w_gate, w_up;     // [F, D]
+  at::Tensor w_down;           // [D, F]
+};
+
+class LlamaDecoder {
+ public:
+  // Weight names (stable; docs/model-format.md): model.embed_tokens.weight,
+  // model.layers.{i}.{input_layernorm, self_attn.{q,k,v,o}_proj,
+  // post_attention_layernorm, mlp.{gate,up,down}_proj}.weight, model.norm.weight,
+  // lm_head.weight (absent when tied).
+  LlamaDecoder(const LanguageModelConfig& config, WeightStore& weights, at::ScalarType dtype,
+               at::Device device);
+
+  const LanguageModelConfig& config() const { return config_; }
+  at::ScalarType dtype() const { return dtype_; }
+  at::Device device() const { return device_; }
+
+  KVCache new_cache() const;
+
+  at::Tensor embed(const at::Tensor& tokens) const;  // [T] int64 -> [T, D]
+  // One decoder layer over a chunk at positions cache.length ... + T; writes the
+  // chunk's keys and values into the cache but does not advance its length.
+  at::Tensor layer(int i, const at::Tensor& x, KVCache& cache) const;  // [T, D] -> [T, D]
+  at::Tensor head(const at::Tensor& x) const;  // [T, D] -> [T, V] float32
+
+  // The whole stack; advances the cache. Returns logits [T, V] (all rows) or
+  // [1, V] (last row) as float32.
+  at::Tensor forward(const at::Tensor& tokens, KVCache& cache, bool all_logits) const;
+
+ private:
+  at::Tensor attention(int i, const at::Tensor& x, KVCache& cache) const;
+  at::Tensor rotate(const at::Tensor& x, int pos) const;
+  at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight) const;
+
+  LanguageModelConfig config_;
+  at::ScalarType dtype_;
+  at::Device device_;
+  at::Tensor embed_tokens_;  // [V, D]
+  std::vector<DecoderLayer> layers_;
+  at::Tensor norm_;     // [D]
+  at::Tensor lm_head_;  // [V, D]
+  at::Tensor rope_;     // [max_seq, E/2] complex64: e^{i * pos * theta^(-2j/E)}
+};
+
+}  // namespace flamingo

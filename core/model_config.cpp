@@ -1,0 +1,197 @@
+#include "core/model_config.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/error.h"
+
+namespace flamingo {
+namespace {
+
+using nlohmann::json;
+
+// Reads a required or optional key with a type check that names the key.
+template <typename T>
+T get(const json& obj, const char* key, const std::string& file, const std::string& where,
+      const T* fallback = nullptr) {
+  auto it = obj.find(key);
+  if (it == obj.end()) {
+    if (fallback) return *fallback;
+    throw FileError(file, "missing key \"" + where + key + "\"");
+  }
+  try {
+    return it->template get<T>();
+  } catch (const json::exception&) {
+    throw FileError(file, "key \"" + where + key + "\" has the wrong type");
+  }
+}
+
+template <typename T>
+T opt(const json& obj, const char* key, const std::string& file, const std::string& where,
+      T fallback) {
+  return get<T>(obj, key, file, where, &fallback);
+}
+
+void require_positive(int value, const char* key, const std::string& file) {
+  if (value <= 0)
+    throw FileError(file, std::string("\"language_model.") + key + "\" must be positive, got " +
+                              std::to_string(value));
+}
+
+LanguageModelConfig parse_language_model(const json& j, const std::string& file) {
+  if (!j.is_object()) throw FileError(file, "\"language_model\" must be an object");
+  const std::string w = "language_model.";
+  LanguageModelConfig c;
+  c.type = opt<std::string>(j, "type", file, w, "llama");
+  if (c.type != "llama")
+    throw FileError(file, "unsupported \"language_model.type\": \"" + c.type + "\"");
+  c.dim = get<int>(j, "dim", file, w);
+  c.n_layers = get<int>(j, "n_layers", file, w);
+  c.n_heads = get<int>(j, "n_heads", file, w);
+  c.n_kv_heads = opt<int>(j, "n_kv_heads", file, w, c.n_heads);
+  c.hidden_dim = get<int>(j, "hidden_dim", file, w);
+  c.vocab_size = get<int>(j, "vocab_size", file, w);
+  c.max_seq_len = get<int>(j, "max_seq_len", file, w);
+  c.norm_eps = opt<double>(j, "norm_eps", file, w, 1e-5);
+  c.rope_theta = opt<double>(j, "rope_theta", file, w, 10000.0);
+  c.tie_embeddings = opt<bool>(j, "tie_embeddings", file, w, true);
+  auto layout = opt<std::string>(j, "rope_layout", file, w, "interleaved");
+  if (layout == "interleaved") {
+    c.rope_layout = RopeLayout::kInterleaved;
+  } else if (layout == "half") {
+    c.rope_layout = RopeLayout::kHalf;
+  } else {
+    throw FileError(file, "\"language_model.rope_layout\" must be \"interleaved\" or \"half\", got \"" +
+                              layout + "\"");
+  }
+  require_positive(c.dim, "dim", file);
+  require_positive(c.n_layers, "n_layers", file);
+  require_positive(c.n_heads, "n_heads", file);
+  require_positive(c.n_kv_heads, "n_kv_heads", file);
+  require_positive(c.hidden_dim, "hidden_dim", file);
+  require_positive(c.vocab_size, "vocab_size", file);
+  require_positive(c.max_seq_len, "max_seq_len", file);
+  if (c.dim % c.n_heads != 0)
+    throw FileError(file, "\"language_model.dim\" must be a multiple of n_heads");
+  if (c.n_heads % c.n_kv_heads != 0)
+    throw FileError(file, "\"language_model.n_heads\" must be a multiple of n_kv_heads");
+  if (c.head_dim() % 2 != 0)
+    throw FileError(file, "the head dimension (dim / n_heads) must be even for rotary embedding");
+  return c;
+}
+
+TokenizerConfig parse_tokenizer(const json& j, const std::string& file) {
+  const std::string w = "tokenizer.";
+  TokenizerConfig t;
+  t.type = opt<std::string>(j, "type", file, w, "sentencepiece");
+  if (t.type != "sentencepiece")
+    throw FileError(file, "unsupported \"tokenizer.type\": \"" + t.type + "\"");
+  t.file = opt<std::string>(j, "file", file, w, "tokenizer.model");
+  t.add_bos = opt<bool>(j, "add_bos", file, w, true);
+  auto added = opt<json>(j, "added_tokens", file, w, json::array());
+  if (!added.is_array()) throw FileError(file, "\"tokenizer.added_tokens\" must be a list");
+  for (const auto& a : added) {
+    AddedToken tok{get<std::string>(a, "text", file, w + "added_tokens[]."),
+                   get<int>(a, "id", file, w + "added_tokens[].")};
+    t.added_tokens.push_back(tok);
+  }
+  return t;
+}
+
+SpecialTokens parse_special(const json& j, const std::string& file) {
+  const std::string w = "special_tokens.";
+  SpecialTokens s;
+  s.bos = opt<int>(j, "bos", file, w, -1);
+  s.eos = opt<int>(j, "eos", file, w, -1);
+  s.image = opt<int>(j, "image", file, w, -1);
+  s.end_of_chunk = opt<int>(j, "end_of_chunk", file, w, -1);
+  s.pad = opt<int>(j, "pad", file, w, -1);
+  return s;
+}
+
+void check_token_ids(const ModelConfig& c, const std::string& file) {
+  const int v = c.language_model.vocab_size;
+  auto check = [&](int id, const std::string& what) {
+    if (id < -1 || id >= v)
+      throw FileError(file, what + " id " + std::to_string(id) + " is outside the vocabulary of " +
+                                std::to_string(v));
+  };
+  check(c.special_tokens.bos, "\"special_tokens.bos\"");
+  check(c.special_tokens.eos, "\"special_tokens.eos\"");
+  check(c.special_tokens.image, "\"special_tokens.image\"");
+  check(c.special_tokens.end_of_chunk, "\"special_tokens.end_of_chunk\"");
+  check(c.special_tokens.pad, "\"special_tokens.pad\"");
+  for (const auto& a : c.tokenizer.added_tokens) check(a.id, "added token \"" + a.text + "\"");
+}
+
+}  // namespace
+
+ModelConfig ModelConfig::parse(const std::string& text, const std::string& file) {
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::parse_error& e) {
+    throw FileError(file, std::string("invalid JSON: ") + e.what());
+  }
+  if (!j.is_object()) throw FileError(file, "the top level must be a JSON object");
+  ModelConfig c;
+  c.format_version = opt<int>(j, "format_version", file, "", 1);
+  if (c.format_version != 1)
+    throw FileError(file, "unsupported \"format_version\" " + std::to_string(c.format_version) +
+                              " (this program reads version 1)");
+  c.name = opt<std::string>(j, "name", file, "", "");
+  c.dtype = opt<std::string>(j, "dtype", file, "", "float32");
+  c.language_model = parse_language_model(get<json>(j, "language_model", file, ""), file);
+  c.tokenizer = parse_tokenizer(opt<json>(j, "tokenizer", file, "", json::object()), file);
+  c.special_tokens = parse_special(opt<json>(j, "special_tokens", file, "", json::object()), file);
+  c.prompt_templates = opt<std::map<std::string, std::string>>(j, "prompt_templates", file, "", {});
+  check_token_ids(c, file);
+  return c;
+}
+
+ModelConfig ModelConfig::load(const std::string& dir) {
+  const std::string file = dir + "/config.json";
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw FileError(file, "cannot be opened (is this a model directory?)");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse(ss.str(), file);
+}
+
+std::string ModelConfig::to_json() const {
+  const auto& m = language_model;
+  json added = json::array();
+  for (const auto& a : tokenizer.added_tokens) added.push_back({{"text", a.text}, {"id", a.id}});
+  json j = {
+      {"format_version", format_version},
+      {"name", name},
+      {"dtype", dtype},
+      {"language_model",
+       {{"type", m.type},
+        {"dim", m.dim},
+        {"n_layers", m.n_layers},
+        {"n_heads", m.n_heads},
+        {"n_kv_heads", m.n_kv_heads},
+        {"hidden_dim", m.hidden_dim},
+        {"vocab_size", m.vocab_size},
+        {"max_seq_len", m.max_seq_len},
+        {"norm_eps", m.norm_eps},
+        {"rope_theta", m.rope_theta},
+        {"rope_layout", m.rope_layout == RopeLayout::kInterleaved ? "interleaved" : "half"},
+        {"tie_embeddings", m.tie_embeddings}}},
+      {"tokenizer",
+       {{"type", tokenizer.type}, {"file", tokenizer.file}, {"add_bos", tokenizer.add_bos},
+        {"added_tokens", added}}},
+      {"special_tokens",
+       {{"bos", special_tokens.bos},
+        {"eos", special_tokens.eos},
+        {"image", special_tokens.image},
+        {"end_of_chunk", special_tokens.end_of_chunk},
+        {"pad", special_tokens.pad}}},
+      {"prompt_templates", prompt_templates},
+  };
+  return j.dump(2) + "\n";
+}
+
+}  // namespace flamingo

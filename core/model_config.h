@@ -1,0 +1,66 @@
+#pragma once
+// The blueprint of a model, read from the model directory's config.json
+// (docs/model-format.md). One struct handed whole, by const reference, to every
+// module that needs it. No LibTorch here.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/tokenizer.h"
+
+namespace flamingo {
+
+enum class RopeLayout {
+  kInterleaved,  // rotates pairs (2i, 2i+1): Meta's and llama2.c's checkpoints
+  kHalf,         // rotates (i, i + d/2): Hugging Face's checkpoints
+};
+
+struct LanguageModelConfig {
+  std::string type = "llama";
+  int dim = 0;
+  int n_layers = 0;
+  int n_heads = 0;
+  int n_kv_heads = 0;
+  int hidden_dim = 0;
+  int vocab_size = 0;
+  int max_seq_len = 0;
+  double norm_eps = 1e-5;
+  double rope_theta = 10000.0;
+  RopeLayout rope_layout = RopeLayout::kInterleaved;
+  bool tie_embeddings = true;
+
+  int head_dim() const { return dim / n_heads; }
+};
+
+struct TokenizerConfig {
+  std::string type = "sentencepiece";
+  std::string file = "tokenizer.model";
+  bool add_bos = true;
+  std::vector<AddedToken> added_tokens;
+};
+
+struct SpecialTokens {
+  int bos = -1;
+  int eos = -1;
+  int image = -1;         // <image>
+  int end_of_chunk = -1;  // <|endofchunk|>
+  int pad = -1;
+};
+
+struct ModelConfig {
+  int format_version = 1;
+  std::string name;
+  std::string dtype = "float32";  // of the stored weights
+  LanguageModelConfig language_model;
+  TokenizerConfig tokenizer;
+  SpecialTokens special_tokens;
+  std::map<std::string, std::string> prompt_templates;
+
+  // Reads and validates `dir`/config.json; every problem is a FileError that
+  // names the file and the key.
+  static ModelConfig load(const std::string& dir);
+  static ModelConfig parse(const std::string& json_text, const std::string& file_name);
+  std::string to_json() const;
+};
+
+}  // namespace flamingo

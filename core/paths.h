@@ -1,0 +1,14 @@
+#pragma once
+// Where the programs find their data, relative to their own location, so that an
+// unpacked archive works wherever it is put. No LibTorch here.
+#include <string>
+
+namespace flamingo {
+
+std::string executable_dir();  // directory of the running program
+// The bundled default model: <prefix>/share/flamingo-chat/models/flamingo-tiny
+// when installed, resources/models/flamingo-tiny in the source tree. Empty when
+// none is there.
+std::string bundled_model_dir();
+
+}  // namespace flamingo

@@ -1,0 +1,59 @@
+#include <gtest/gtest.h>
+
+#include "core/error.h"
+#include "core/model_config.h"
+
+using namespace flamingo;
+
+namespace {
+
+const char* kGood = R"({
+  "language_model": {"dim": 64, "n_layers": 5, "n_heads": 8, "n_kv_heads": 4,
+                     "hidden_dim": 172, "vocab_size": 514, "max_seq_len": 512,
+                     "rope_layout": "half"},
+  "tokenizer": {"added_tokens": [{"text": "<image>", "id": 512}]},
+  "special_tokens": {"bos": 1, "eos": 2, "image": 512}
+})";
+
+std::string error_of(const std::string& json) {
+  try {
+    ModelConfig::parse(json, "cfg.json");
+  } catch (const FileError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(ModelConfig, ParsesAndRoundTrips) {
+  auto c = ModelConfig::parse(kGood, "cfg.json");
+  EXPECT_EQ(c.language_model.n_kv_heads, 4);
+  EXPECT_EQ(c.language_model.head_dim(), 8);
+  EXPECT_EQ(c.language_model.rope_layout, RopeLayout::kHalf);
+  EXPECT_EQ(c.special_tokens.image, 512);
+  ASSERT_EQ(c.tokenizer.added_tokens.size(), 1u);
+  auto again = ModelConfig::parse(c.to_json(), "again.json");
+  EXPECT_EQ(again.to_json(), c.to_json());
+}
+
+TEST(ModelConfig, ErrorsNameTheFileAndTheKey) {
+  EXPECT_NE(error_of("{not json").find("cfg.json: invalid JSON"), std::string::npos);
+  EXPECT_NE(error_of("[1]").find("top level"), std::string::npos);
+  EXPECT_NE(error_of("{}").find("missing key \"language_model\""), std::string::npos);
+  std::string s = kGood;
+  EXPECT_NE(error_of(std::string(s).replace(s.find("\"dim\": 64"), 9, "\"dim\": \"x\""))
+                .find("\"language_model.dim\" has the wrong type"),
+            std::string::npos);
+  EXPECT_NE(error_of(std::string(s).replace(s.find("\"n_kv_heads\": 4"), 15, "\"n_kv_heads\": 3"))
+                .find("multiple of n_kv_heads"),
+            std::string::npos);
+  EXPECT_NE(error_of(std::string(s).replace(s.find("\"half\""), 6, "\"spiral\"")).find("rope_layout"),
+            std::string::npos);
+  EXPECT_NE(error_of(std::string(s).replace(s.find("\"image\": 512"), 12, "\"image\": 900"))
+                .find("outside the vocabulary"),
+            std::string::npos);
+  EXPECT_NE(error_of(std::string(s).replace(s.find("\"n_layers\": 5"), 13, "\"n_layers\": 0"))
+                .find("must be positive"),
+            std::string::npos);
+}
+
+}  // namespace
