@@ -42,19 +42,43 @@ int run_generate(const GenerateArgs& args) {
   return guarded([&] {
     auto model = flamingo::Model::load(args.model_dir, args.load);
     flamingo::Session session(model);
-    session.append_text(args.prompt);
+    session.append_text(args.prompt, args.media);
     auto options = args.options;
     options.stop_strings = args.stop_strings;
     if (model->config().special_tokens.eos >= 0)
       options.stop_tokens.push_back(model->config().special_tokens.eos);
     // Ctrl-C stops generation cleanly, keeping what was printed.
     std::signal(SIGINT, on_sigint);
-    auto result = session.generate(
-        options, [](const std::string& piece) { std::fwrite(piece.data(), 1, piece.size(), stdout), std::fflush(stdout); },
-        &g_interrupted);
+    auto print = [](const std::string& piece) {
+      std::fwrite(piece.data(), 1, piece.size(), stdout);
+      std::fflush(stdout);
+    };
+    auto result = session.generate(options, print, &g_interrupted);
     std::fputc('\n', stdout);
     std::fflush(stdout);
     if (!args.quiet) print_stats(result.stats);
+    return 0;
+  });
+}
+
+int run_score(const ScoreArgs& args) {
+  return guarded([&] {
+    auto model = flamingo::Model::load(args.model_dir, args.load);
+    flamingo::Session session(model);
+    session.append_text(args.prompt, args.media);
+    for (const auto& s : session.score_options(args.options)) {
+      std::printf("%10.4f  %s  [", s.total, s.option.c_str());
+      for (size_t i = 0; i < s.per_token.size(); ++i) std::printf("%s%.4f", i ? " " : "", s.per_token[i]);
+      std::printf("]\n");
+    }
+    return 0;
+  });
+}
+
+int run_init_random(const InitRandomArgs& args) {
+  return guarded([&] {
+    flamingo::Model::write_random_weights(args.dir, args.seed, args.gate, args.dtype);
+    std::cerr << "wrote untrained weights to " << args.dir << "/model.safetensors\n";
     return 0;
   });
 }

@@ -20,6 +20,7 @@ void add_generate(CLI::App& app, GenerateArgs& g, int& which) {
   auto* cmd = app.add_subcommand("generate", "Continue a prompt, streaming the text to stdout");
   cmd->add_option("--model", g.model_dir, "Model directory (default: the bundled model)");
   cmd->add_option("--prompt", g.prompt, "Prompt text (empty: start from BOS alone)");
+  cmd->add_option("--media", g.media, "Image or video for the next <image> marker (repeatable)");
   cmd->add_option("--max-new-tokens", g.options.max_new_tokens, "Most tokens to generate")
       ->check(CLI::PositiveNumber);
   auto& s = g.options.sampling;
@@ -43,6 +44,25 @@ void add_convert(CLI::App& app, flamingo::Llama2cImportOptions& c, int& which) {
   cmd->add_option("--out", c.out_dir, "Model directory to write")->required();
   cmd->add_option("--name", c.name, "Model name (default: the weights file's name)");
   cmd->callback([&which] { which = 2; });
+}
+
+void add_score(CLI::App& app, ScoreArgs& a, int& which) {
+  auto* cmd = app.add_subcommand("score", "Rank options by log-likelihood after a prompt (multiple choice)");
+  cmd->add_option("--model", a.model_dir, "Model directory (default: the bundled model)");
+  cmd->add_option("--prompt", a.prompt, "Prompt text with <image> markers")->required();
+  cmd->add_option("--media", a.media, "Image or video for the next <image> marker (repeatable)");
+  cmd->add_option("--option", a.options, "A candidate answer (repeatable)")->required();
+  add_load_options(cmd, a.load);
+  cmd->callback([&which] { which = 5; });
+}
+
+void add_init_random(CLI::App& app, InitRandomArgs& a, int& which) {
+  auto* cmd = app.add_subcommand("init-random", "Write untrained weights for a model directory's config.json");
+  cmd->add_option("--dir", a.dir, "Model directory with config.json and the tokenizer")->required();
+  cmd->add_option("--seed", a.seed, "Random seed");
+  cmd->add_option("--gates", a.gate, "Value of every cross-attention gate (0: the bare language model)");
+  cmd->add_option("--dtype", a.dtype, "float32 or bfloat16")->check(CLI::IsMember({"float32", "bfloat16"}));
+  cmd->callback([&which] { which = 6; });
 }
 
 void add_bench(CLI::App& app, flamingo::BenchOptions& b, int& which) {
@@ -70,6 +90,10 @@ int main(int argc, char** argv) {
   add_generate(app, generate, which);
   add_convert(app, convert, which);
   add_bench(app, bench, which);
+  ScoreArgs score;
+  add_score(app, score, which);
+  InitRandomArgs init_random;
+  add_init_random(app, init_random, which);
   auto* demo = app.add_subcommand("demo", "Answer the built-in few-shot demo prompt with the bundled model");
   add_load_options(demo, demo_load);
   demo->callback([&which] { which = 4; });
@@ -91,6 +115,10 @@ int main(int argc, char** argv) {
       }
       return run_bench(bench);
     case 4: return run_demo(demo_load);
+    case 5:
+      if (score.model_dir.empty()) score.model_dir = flamingo::bundled_model_dir();
+      return run_score(score);
+    case 6: return run_init_random(init_random);
   }
   return 2;
 }

@@ -87,7 +87,7 @@ BenchReport run_bench(const BenchOptions& o, std::ostream& out) {
     decoder = own.get();
   } else {
     model = Model::load(o.model_dir, o.load);
-    decoder = model->impl().decoder.get();
+    decoder = &model->impl().model->decoder();
   }
   const auto& c = decoder->config();
   if (o.prompt_tokens + o.new_tokens > c.max_seq_len)

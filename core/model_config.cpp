@@ -110,6 +110,89 @@ SpecialTokens parse_special(const json& j, const std::string& file) {
   return s;
 }
 
+void require_positive_in(int value, const std::string& key, const std::string& file) {
+  if (value <= 0)
+    throw FileError(file, "\"" + key + "\" must be positive, got " + std::to_string(value));
+}
+
+VisionEncoderConfig parse_vision(const json& j, const std::string& file) {
+  const std::string w = "vision_encoder.";
+  VisionEncoderConfig v;
+  v.image_size = opt<int>(j, "image_size", file, w, 224);
+  v.patch_size = opt<int>(j, "patch_size", file, w, 14);
+  v.width = get<int>(j, "width", file, w);
+  v.layers = get<int>(j, "layers", file, w);
+  v.heads = get<int>(j, "heads", file, w);
+  v.mlp_dim = opt<int>(j, "mlp_dim", file, w, 4 * v.width);
+  v.activation = opt<std::string>(j, "activation", file, w, "quick_gelu");
+  v.use_ln_post = opt<bool>(j, "use_ln_post", file, w, false);
+  v.norm_eps = opt<double>(j, "norm_eps", file, w, 1e-5);
+  for (auto [value, key] : {std::pair{v.image_size, "image_size"}, {v.patch_size, "patch_size"},
+                            {v.width, "width"}, {v.layers, "layers"}, {v.heads, "heads"},
+                            {v.mlp_dim, "mlp_dim"}})
+    require_positive_in(value, w + key, file);
+  if (v.image_size % v.patch_size != 0)
+    throw FileError(file, "\"vision_encoder.image_size\" must be a multiple of patch_size");
+  if (v.width % v.heads != 0)
+    throw FileError(file, "\"vision_encoder.width\" must be a multiple of heads");
+  if (v.activation != "quick_gelu" && v.activation != "gelu")
+    throw FileError(file, "\"vision_encoder.activation\" must be \"quick_gelu\" or \"gelu\"");
+  return v;
+}
+
+PerceiverConfig parse_perceiver(const json& j, const std::string& file) {
+  const std::string w = "perceiver.";
+  PerceiverConfig p;
+  p.depth = opt<int>(j, "depth", file, w, 6);
+  p.heads = opt<int>(j, "heads", file, w, 8);
+  p.dim_head = opt<int>(j, "dim_head", file, w, 64);
+  p.num_latents = opt<int>(j, "num_latents", file, w, 64);
+  p.max_frames = opt<int>(j, "max_frames", file, w, 0);
+  p.ff_mult = opt<int>(j, "ff_mult", file, w, 4);
+  for (auto [value, key] : {std::pair{p.depth, "depth"}, {p.heads, "heads"},
+                            {p.dim_head, "dim_head"}, {p.num_latents, "num_latents"},
+                            {p.ff_mult, "ff_mult"}})
+    require_positive_in(value, w + key, file);
+  if (p.max_frames < 0) throw FileError(file, "\"perceiver.max_frames\" must be >= 0");
+  return p;
+}
+
+CrossAttentionConfig parse_cross_attention(const json& j, const std::string& file) {
+  const std::string w = "cross_attention.";
+  CrossAttentionConfig c;
+  c.every = opt<int>(j, "every", file, w, 1);
+  c.heads = opt<int>(j, "heads", file, w, 8);
+  c.dim_head = opt<int>(j, "dim_head", file, w, 64);
+  c.ff_mult = opt<int>(j, "ff_mult", file, w, 4);
+  for (auto [value, key] : {std::pair{c.every, "every"}, {c.heads, "heads"},
+                            {c.dim_head, "dim_head"}, {c.ff_mult, "ff_mult"}})
+    require_positive_in(value, w + key, file);
+  return c;
+}
+
+Preprocessing parse_preprocessing(const json& j, const std::string& file, int image_size) {
+  const std::string w = "preprocessing.";
+  Preprocessing p;
+  p.image_size = opt<int>(j, "image_size", file, w, image_size);
+  p.mean = opt<std::array<float, 3>>(j, "mean", file, w, p.mean);
+  p.std = opt<std::array<float, 3>>(j, "std", file, w, p.std);
+  p.resize = opt<std::string>(j, "resize", file, w, p.resize);
+  p.max_megapixels = opt<double>(j, "max_megapixels", file, w, p.max_megapixels);
+  p.video_fps = opt<double>(j, "video_fps", file, w, p.video_fps);
+  p.max_frames = opt<int>(j, "max_frames", file, w, p.max_frames);
+  if (p.image_size != image_size)
+    throw FileError(file, "\"preprocessing.image_size\" (" + std::to_string(p.image_size) +
+                              ") differs from \"vision_encoder.image_size\" (" +
+                              std::to_string(image_size) + ")");
+  for (float s : p.std)
+    if (!(s > 0)) throw FileError(file, "\"preprocessing.std\" values must be positive");
+  if (p.resize != "bicubic" && p.resize != "bilinear")
+    throw FileError(file, "\"preprocessing.resize\" must be \"bicubic\" or \"bilinear\"");
+  if (!(p.max_megapixels > 0) || !(p.video_fps > 0) || p.max_frames <= 0)
+    throw FileError(file, "\"preprocessing\" limits must be positive");
+  return p;
+}
+
 void check_token_ids(const ModelConfig& c, const std::string& file) {
   const int v = c.language_model.vocab_size;
   auto check = [&](int id, const std::string& what) {
@@ -146,6 +229,19 @@ ModelConfig ModelConfig::parse(const std::string& text, const std::string& file)
   c.tokenizer = parse_tokenizer(opt<json>(j, "tokenizer", file, "", json::object()), file);
   c.special_tokens = parse_special(opt<json>(j, "special_tokens", file, "", json::object()), file);
   c.prompt_templates = opt<std::map<std::string, std::string>>(j, "prompt_templates", file, "", {});
+  c.has_vision = j.contains("vision_encoder");
+  if (c.has_vision) {
+    c.vision_encoder = parse_vision(j["vision_encoder"], file);
+    c.perceiver = parse_perceiver(opt<json>(j, "perceiver", file, "", json::object()), file);
+    c.cross_attention =
+        parse_cross_attention(opt<json>(j, "cross_attention", file, "", json::object()), file);
+    c.preprocessing = parse_preprocessing(opt<json>(j, "preprocessing", file, "", json::object()),
+                                          file, c.vision_encoder.image_size);
+    if (c.perceiver.max_frames > 0 && c.preprocessing.max_frames > c.perceiver.max_frames)
+      c.preprocessing.max_frames = c.perceiver.max_frames;  // never sample more than it knows
+    if (c.special_tokens.image < 0)
+      throw FileError(file, "a model with a vision encoder needs \"special_tokens.image\"");
+  }
   check_token_ids(c, file);
   return c;
 }
@@ -191,6 +287,25 @@ std::string ModelConfig::to_json() const {
         {"pad", special_tokens.pad}}},
       {"prompt_templates", prompt_templates},
   };
+  if (has_vision) {
+    const auto& v = vision_encoder;
+    j["vision_encoder"] = {{"image_size", v.image_size}, {"patch_size", v.patch_size},
+                           {"width", v.width},           {"layers", v.layers},
+                           {"heads", v.heads},           {"mlp_dim", v.mlp_dim},
+                           {"activation", v.activation}, {"use_ln_post", v.use_ln_post},
+                           {"norm_eps", v.norm_eps}};
+    const auto& p = perceiver;
+    j["perceiver"] = {{"depth", p.depth},           {"heads", p.heads},
+                      {"dim_head", p.dim_head},     {"num_latents", p.num_latents},
+                      {"max_frames", p.max_frames}, {"ff_mult", p.ff_mult}};
+    const auto& x = cross_attention;
+    const auto& pp = preprocessing;
+    j["preprocessing"] = {{"image_size", pp.image_size}, {"mean", pp.mean}, {"std", pp.std},
+                          {"resize", pp.resize}, {"max_megapixels", pp.max_megapixels},
+                          {"video_fps", pp.video_fps}, {"max_frames", pp.max_frames}};
+    j["cross_attention"] = {{"every", x.every}, {"heads", x.heads}, {"dim_head", x.dim_head},
+                            {"ff_mult", x.ff_mult}};
+  }
   return j.dump(2) + "\n";
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/media.h"
 #include "core/tokenizer.h"
 
 namespace flamingo {
@@ -32,6 +33,44 @@ struct LanguageModelConfig {
   int head_dim() const { return dim / n_heads; }
 };
 
+// A ViT as open_clip names it (Dosovitskiy et al., 2021; Radford et al., 2021).
+struct VisionEncoderConfig {
+  int image_size = 224;
+  int patch_size = 14;
+  int width = 0;
+  int layers = 0;
+  int heads = 0;
+  int mlp_dim = 0;                         // 4 * width in CLIP
+  std::string activation = "quick_gelu";  // OpenAI's CLIP weights; "gelu" otherwise
+  bool use_ln_post = false;  // OpenFlamingo's released models read the tokens without it
+  double norm_eps = 1e-5;
+
+  int grid() const { return image_size / patch_size; }
+  int num_patches() const { return grid() * grid(); }
+};
+
+// Flamingo's Perceiver Resampler (Alayrac et al., 2022, section 2.1); defaults
+// are OpenFlamingo's.
+struct PerceiverConfig {
+  int depth = 6;
+  int heads = 8;
+  int dim_head = 64;
+  int num_latents = 64;
+  int max_frames = 0;  // > 0: learned per-frame time embeddings (perceiver.frame_embs)
+  int ff_mult = 4;
+};
+
+// GATED XATTN-DENSE blocks, one before decoder layer i when (i + 1) % every == 0,
+// as OpenFlamingo places them.
+struct CrossAttentionConfig {
+  int every = 1;
+  int heads = 8;
+  int dim_head = 64;
+  int ff_mult = 4;
+
+  bool before_layer(int i) const { return (i + 1) % every == 0; }
+};
+
 struct TokenizerConfig {
   std::string type = "sentencepiece";
   std::string file = "tokenizer.model";
@@ -55,6 +94,13 @@ struct ModelConfig {
   TokenizerConfig tokenizer;
   SpecialTokens special_tokens;
   std::map<std::string, std::string> prompt_templates;
+
+  // The vision side; absent for a plain language model.
+  bool has_vision = false;
+  VisionEncoderConfig vision_encoder;
+  PerceiverConfig perceiver;
+  CrossAttentionConfig cross_attention;
+  Preprocessing preprocessing;
 
   // Reads and validates `dir`/config.json; every problem is a FileError that
   // names the file and the key.

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "core/engine.h"
-#include "core/llama_decoder.h"
+#include "core/flamingo_model.h"
 #include "core/tokenizer.h"
 #include "core/weights.h"
 
@@ -14,8 +14,8 @@ struct Model::Impl {
   std::string dir;
   ModelConfig config;
   std::unique_ptr<Tokenizer> tokenizer;
-  WeightStore weights;  // owns the mappings that the decoder's tensors may view
-  std::unique_ptr<LlamaDecoder> decoder;
+  WeightStore weights;  // owns the mappings that the model's tensors may view
+  std::unique_ptr<FlamingoModel> model;
 };
 
 at::ScalarType parse_compute_dtype(const std::string& name);  // float32, bfloat16, float16

@@ -95,11 +95,47 @@ std::string WeightStore::where(const std::string& name) const {
   return dir_;
 }
 
+WeightStore WeightStore::random(uint64_t seed, float gate) {
+  WeightStore store;
+  store.dir_ = "(random)";
+  store.random_ = true;
+  store.gate_ = gate;
+  at::manual_seed(seed);
+  return store;
+}
+
+at::Tensor WeightStore::invent(const std::string& name, const std::vector<int64_t>& shape) {
+  auto ends_with = [&](const std::string& s) {
+    return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0;
+  };
+  const bool norm = name.find("norm") != std::string::npos || name.find("ln_") != std::string::npos ||
+                    name.find(".ff.0.") != std::string::npos || name.find(".1.0.") != std::string::npos;
+  if (ends_with("_gate")) return at::full(shape, gate_);
+  if (ends_with(".bias")) return at::zeros(shape);
+  if (norm && ends_with(".weight")) return at::ones(shape);
+  return at::randn(shape) * 0.02;
+}
+
+void WeightStore::save(const std::string& path, at::ScalarType dtype) const {
+  std::vector<at::Tensor> keep;  // converted copies live until the write ends
+  std::vector<TensorToWrite> out;
+  for (const auto& name : used_) {
+    auto t = entries_.at(name).tensor;
+    if (t.is_floating_point()) t = t.to(dtype);
+    t = t.to(at::kCPU).contiguous();
+    keep.push_back(t);
+    out.push_back({name, t.scalar_type() == at::kBFloat16 ? DType::BF16 : DType::F32,
+                   t.sizes().vec(), t.data_ptr()});
+  }
+  write_safetensors(path, out, {{"format", "pt"}});
+}
+
 bool WeightStore::contains(const std::string& name) const { return entries_.count(name) > 0; }
 
 at::Tensor WeightStore::get(const std::string& name, const std::vector<int64_t>& shape,
                             at::ScalarType dtype, at::Device device) {
   auto it = entries_.find(name);
+  if (it == entries_.end() && random_) it = entries_.emplace(name, Entry{nullptr, invent(name, shape)}).first;
   if (it == entries_.end()) throw FileError(where(name), "missing tensor \"" + name + "\"");
   const at::Tensor& t = it->second.tensor;
   if (t.sizes() != at::IntArrayRef(shape))

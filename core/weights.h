@@ -21,6 +21,13 @@ class WeightStore {
   // Wraps tensors that already live in memory (random init, tests, converters).
   static WeightStore from_tensors(std::map<std::string, at::Tensor> tensors);
 
+  // A store that invents every tensor asked of it: LayerNorm and RMSNorm weights
+  // 1, biases 0, gates `gate`, everything else normal(0, 0.02). For building
+  // untrained models (tests, benchmarks, the start of training).
+  static WeightStore random(uint64_t seed, float gate);
+  // Writes every tensor asked for so far, as float32 or bfloat16.
+  void save(const std::string& path, at::ScalarType dtype) const;
+
   // The tensor `name` with exactly `shape`, as `dtype` on `device`. Zero-copy
   // (a view of the mapping) when the stored dtype and the device already match.
   // A missing name or a wrong shape is a FileError naming the file and tensor.
@@ -39,6 +46,10 @@ class WeightStore {
   };
   std::string where(const std::string& name) const;
 
+  at::Tensor invent(const std::string& name, const std::vector<int64_t>& shape);
+
+  bool random_ = false;
+  float gate_ = 0;
   std::string dir_;
   std::map<std::string, Entry> entries_;
   std::set<std::string> used_;

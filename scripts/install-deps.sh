@@ -15,6 +15,8 @@ PACKAGES=(
   qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
   # tests
   libgtest-dev
+  # real photographs for tests/test_media.cpp (15.7 MB, JPEGs in /usr/share/backgrounds)
+  lomiri-wallpapers-16.04
 )
 
 missing=()
