@@ -93,7 +93,11 @@ int run_convert_llama2c(const flamingo::Llama2cImportOptions& options) {
 
 int run_bench(const flamingo::BenchOptions& options) {
   return guarded([&] {
-    flamingo::run_bench(options, std::cout);
+    if (options.media > 0) {
+      flamingo::run_media_bench(options, std::cout);
+    } else {
+      flamingo::run_bench(options, std::cout);
+    }
     return 0;
   });
 }

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/cli_commands.h"
+#include "app/cli_train.h"
 #include "core/paths.h"
 #include "core/version.h"
 
@@ -71,6 +72,8 @@ void add_bench(CLI::App& app, flamingo::BenchOptions& b, int& which) {
   cmd->add_option("--synthetic", b.synthetic, "Random weights in a known shape: 1b");
   cmd->add_option("--prompt-tokens", b.prompt_tokens, "Prompt length")->check(CLI::PositiveNumber);
   cmd->add_option("--new-tokens", b.new_tokens, "Tokens to decode")->check(CLI::Range(2, 1 << 20));
+  cmd->add_option("--media", b.media, "Images in the first turn of a conversation (vision models)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--repeats", b.repeats, "Runs; the best is reported")->check(CLI::PositiveNumber);
   add_load_options(cmd, b.load);
   cmd->callback([&which] { which = 3; });
@@ -94,6 +97,10 @@ int main(int argc, char** argv) {
   add_score(app, score, which);
   InitRandomArgs init_random;
   add_init_random(app, init_random, which);
+  flamingo::TrainOptions train;
+  add_train_command(app, train, which, 7);
+  flamingo::EvalOptions eval;
+  add_eval_command(app, eval, which, 8);
   auto* demo = app.add_subcommand("demo", "Answer the built-in few-shot demo prompt with the bundled model");
   add_load_options(demo, demo_load);
   demo->callback([&which] { which = 4; });
@@ -119,6 +126,10 @@ int main(int argc, char** argv) {
       if (score.model_dir.empty()) score.model_dir = flamingo::bundled_model_dir();
       return run_score(score);
     case 6: return run_init_random(init_random);
+    case 7: return run_train(train);
+    case 8:
+      if (eval.model_dir.empty()) eval.model_dir = flamingo::bundled_model_dir();
+      return run_eval(eval);
   }
   return 2;
 }

@@ -1,16 +1,41 @@
 // `flamingo-chat`: the desktop application.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QTimer>
+#include <QTranslator>
 
 #include "core/paths.h"
 #include "core/version.h"
+#include "ui/app_settings.h"
 #include "ui/main_window.h"
+
+namespace {
+
+// The language from the settings, or else the system's; English needs no file.
+void installTranslations(QApplication& app) {
+  const QString chosen = AppSettings::read().language;
+  const QLocale locale = chosen.isEmpty() ? QLocale::system() : QLocale(chosen);
+  auto* own = new QTranslator(&app);
+  if (own->load(locale, QStringLiteral("flamingo-chat"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+    QApplication::installTranslator(own);
+  // Qt's own dialogs (file chooser, buttons), where Debian ships their translations.
+  auto* qt = new QTranslator(&app);
+  if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
+               QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+    QApplication::installTranslator(qt);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
   QApplication::setApplicationName("flamingo-chat");
   QApplication::setOrganizationName("Flamingo Chat");
+  QApplication::setApplicationDisplayName("Flamingo Chat");
   QApplication::setApplicationVersion(FLAMINGO_VERSION);
+  installTranslations(app);
 
   QCommandLineParser parser;
   parser.setApplicationDescription(QApplication::translate("main", "Visual dialogue with Flamingo models"));
@@ -24,10 +49,9 @@ int main(int argc, char** argv) {
   parser.addOption(quitOption);
   parser.process(app);
 
-  QString modelDir = parser.value(modelOption);
-  if (modelDir.isEmpty()) modelDir = QString::fromStdString(flamingo::bundled_model_dir());
-  MainWindow window(modelDir);
+  MainWindow window(parser.value(modelOption));
   window.show();
-  if (parser.isSet(quitOption)) return 0;
+  // Quit from the event loop, so that start-up runs as it does for a user.
+  if (parser.isSet(quitOption)) QTimer::singleShot(0, &app, &QApplication::quit);
   return QApplication::exec();
 }

@@ -10,6 +10,7 @@
 #include <iomanip>
 
 #include "core/error.h"
+#include "core/media.h"
 #include "core/model_impl.h"
 
 namespace flamingo {
@@ -69,7 +70,59 @@ long long count_parameters(const LanguageModelConfig& c) {
   return c.vocab_size * D * (c.tie_embeddings ? 1 : 2) + c.n_layers * per_layer + D;
 }
 
+MediaTensor random_image(int size) {
+  MediaTensor m;
+  m.frames = 1;
+  m.height = m.width = size;
+  auto t = at::randn({3, size, size});
+  m.data.assign(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
+  return m;
+}
+
+std::string image_prompt(int images) {
+  std::string p;
+  for (int i = 0; i + 1 < images; ++i) p += "<image>Output: a small red circle left of a blue star.<|endofchunk|>";
+  return p + "<image>Output:";
+}
+
 }  // namespace
+
+void run_media_bench(const BenchOptions& o, std::ostream& out) {
+  auto model = Model::load(o.model_dir, o.load);
+  if (!model->config().has_vision) throw ArgumentError(o.model_dir + ": --media needs a model with a vision encoder");
+  const int size = model->config().vision_encoder.image_size;
+  double encode_ms = 1e300;
+  for (int r = 0; r < std::max(1, o.repeats); ++r) {
+    c10::InferenceMode guard;
+    auto m = random_image(size);
+    auto frames = at::from_blob(m.data.data(), {1, 3, size, size}, at::kFloat);
+    auto t0 = Clock::now();
+    model->impl().model->encode_media(frames);
+    encode_ms = std::min(encode_ms, ms_since(t0));
+  }
+  GenerateOptions g;
+  g.sampling.temperature = 0;
+  g.max_new_tokens = o.new_tokens;
+  Session session(model);
+  std::vector<MediaTensor> media;
+  for (int i = 0; i < o.media; ++i) media.push_back(random_image(size));
+  session.append_text_with_media(image_prompt(o.media), std::move(media));
+  auto first = session.generate(g).stats;
+  out << std::fixed << std::setprecision(1) << "model: " << o.model_dir << " (" << model->dtype() << ", "
+      << at::get_num_threads() << " thread(s))\n"
+      << "encode one image ms: " << encode_ms << "\n"
+      << "turn 1: " << o.media << " images, " << first.prompt_tokens
+      << " prompt tokens, time to first token ms: " << first.time_to_first_token_ms << "\n";
+  GenerationStats last = first;
+  for (int turn = 2; turn <= 4; ++turn) {
+    session.append_text_with_media("<|endofchunk|><image>Output:", {random_image(size)});
+    last = session.generate(g).stats;
+    out << "turn " << turn << ": +1 image, " << last.prompt_tokens << " prompt tokens, history "
+        << session.context_used() << " tokens, time to first token ms: " << last.time_to_first_token_ms << "\n";
+  }
+  out << "peak RSS MB: " << peak_rss_mb() << "\n"
+      << "decode tokens/s: " << last.decode_tokens_per_s() << "\n";
+}
 
 BenchReport run_bench(const BenchOptions& o, std::ostream& out) {
   if (o.prompt_tokens < 1 || o.new_tokens < 2) throw ArgumentError("bench needs >= 1 prompt and >= 2 new tokens");

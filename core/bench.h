@@ -14,6 +14,7 @@ struct BenchOptions {
   int prompt_tokens = 64;
   int new_tokens = 128;
   int repeats = 3;         // decode runs; the best is reported
+  int media = 0;           // > 0: a conversation with this many images (needs a vision model)
   LoadOptions load;
 };
 
@@ -25,6 +26,11 @@ struct BenchReport {
   double decode_tokens_per_s = 0;
   double peak_rss_mb = 0;
 };
+
+// With `media`: time to encode one image, time to first token of a first turn
+// holding `media` images, then of later turns that add one image each (which must
+// not grow with the history), and decode tokens/s.
+void run_media_bench(const BenchOptions& options, std::ostream& out);
 
 // Prints a human-readable report to `out`; its last line is
 // "decode tokens/s: X".

@@ -33,16 +33,38 @@ FlamingoState FlamingoModel::new_state() const {
 
 at::Tensor FlamingoModel::encode_media(const at::Tensor& frames) const {
   if (!vision_) throw ArgumentError("this model has no vision encoder: it reads text only");
-  auto features = vision_->forward(frames.to(decoder_.device()));  // [F, v, d]
+  at::Tensor features;
+  {
+    at::NoGradGuard frozen;  // the vision encoder is never trained with the rest
+    features = vision_->forward(frames.to(decoder_.device()));     // [F, v, d]
+  }
   return perceiver_->forward(features);                            // [n, d]
 }
 
-int FlamingoModel::add_media(const at::Tensor& frames, FlamingoState& state) const {
-  auto visual = encode_media(frames);                              // [n, d]
+void FlamingoModel::add_visual(const at::Tensor& visual, FlamingoState& state) const {
   state.visual.push_back(visual);
   for (size_t i = 0; i < blocks_.size(); ++i)
     if (blocks_[i]) state.media_kv[i].push_back(blocks_[i]->keys_values(visual));
+}
+
+int FlamingoModel::add_media(const at::Tensor& frames, FlamingoState& state) const {
+  add_visual(encode_media(frames), state);                         // [n, d]
   return static_cast<int>(state.visual.size()) - 1;
+}
+
+void FlamingoModel::add_media_batch(const std::vector<at::Tensor>& items, FlamingoState& state) const {
+  if (items.empty()) return;
+  if (!vision_) throw ArgumentError("this model has no vision encoder: it reads text only");
+  at::Tensor features;
+  {
+    at::NoGradGuard frozen;
+    features = vision_->forward(at::cat(items, 0).to(decoder_.device()));  // [sum F, v, d]
+  }
+  int64_t offset = 0;
+  for (const auto& item : items) {
+    add_visual(perceiver_->forward(features.narrow(0, offset, item.size(0))), state);
+    offset += item.size(0);
+  }
 }
 
 std::vector<int> FlamingoModel::media_of_tokens(const at::Tensor& tokens, FlamingoState& state) const {

@@ -51,11 +51,15 @@ class FlamingoModel {
   // for the <image> token that will stand for it. Returns its index.
   int add_media(const at::Tensor& frames, FlamingoState& state) const;
   at::Tensor encode_media(const at::Tensor& frames) const;  // [F, 3, S, S] -> [n, d]
+  // Several media items at once: one vision-encoder pass over all their frames
+  // (the training path). Each item is [F_k, 3, S, S].
+  void add_media_batch(const std::vector<at::Tensor>& items, FlamingoState& state) const;
 
   // Feeds a chunk; returns float32 logits [T, V] or, unless all_logits, [1, V].
   at::Tensor forward(const at::Tensor& tokens, FlamingoState& state, bool all_logits) const;
 
  private:
+  void add_visual(const at::Tensor& visual, FlamingoState& state) const;  // [n, d]
   std::vector<int> media_of_tokens(const at::Tensor& tokens, FlamingoState& state) const;
 
   ModelConfig config_;

@@ -20,7 +20,7 @@ GatedCrossAttentionBlock::GatedCrossAttentionBlock(const CrossAttentionConfig& c
   ff_ = FeedForward::load(ctx, p + "ff", D, c.ff_mult);
   auto gate = [&](const std::string& name) {
     auto g = ctx.weights.get(p + name, {1}, at::kFloat, ctx.device);
-    return (zero_gates ? at::zeros_like(g) : at::tanh(g)).to(ctx.dtype);
+    return zero_gates ? at::zeros_like(g) : g;
   };
   attn_gate_ = gate("attn_gate");
   ff_gate_ = gate("ff_gate");
@@ -52,8 +52,9 @@ at::Tensor GatedCrossAttentionBlock::forward(const at::Tensor& x,
     a = b;
   }
   auto y = to_out_(attended.transpose(0, 1).reshape({T, h * e}));  // [T, D]
-  auto hidden = x + y * attn_gate_;
-  return hidden + ff_(hidden) * ff_gate_;                          // [T, D]
+  // tanh at every call rather than once at load, so training can move the gates.
+  auto hidden = x + y * at::tanh(attn_gate_).to(x.scalar_type());
+  return hidden + ff_(hidden) * at::tanh(ff_gate_).to(x.scalar_type());  // [T, D]
 }
 
 }  // namespace flamingo

@@ -41,7 +41,7 @@ class GatedCrossAttentionBlock {
   LayerNorm norm_;
   Linear to_q_, to_kv_, to_out_;
   FeedForward ff_;
-  at::Tensor attn_gate_, ff_gate_;  // tanh of the gates, [1] in the compute dtype
+  at::Tensor attn_gate_, ff_gate_;  // [1] float32, before tanh
 };
 
 }  // namespace flamingo

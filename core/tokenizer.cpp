@@ -1,6 +1,10 @@
 #include "core/tokenizer.h"
 
 #include <dlfcn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <array>
@@ -433,5 +437,34 @@ std::string StreamDecoder::push(int id) {
 }
 
 std::string StreamDecoder::flush() { return finish_utf8(pending_); }
+
+}  // namespace flamingo
+
+namespace flamingo {
+
+// Training runs Debian's spm_train in a child process: inside this process the
+// trainer's logging writes through a deep-bound copy of libstdc++'s streams and
+// crashes (the same isolation that keeps its protobuf away from LibTorch's).
+void train_sentencepiece(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  std::string program = "spm_train";
+  argv.push_back(program.data());
+  std::vector<std::string> copies(args);
+  for (auto& a : copies) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid < 0) throw Error("cannot start spm_train: fork failed");
+  if (pid == 0) {
+    execvp(argv[0], argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+    throw Error("spm_train was not found (install Debian's sentencepiece package)");
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw Error("SentencePiece training (spm_train) failed with status " + std::to_string(status));
+}
 
 }  // namespace flamingo

@@ -44,6 +44,10 @@ class Tokenizer {
   std::string decode(const std::vector<int>& ids) const;
 };
 
+// Trains a SentencePiece model with the library's trainer (spm_train); `args`
+// are its flags ("--input=...", "--model_prefix=...", ...). Throws Error on failure.
+void train_sentencepiece(const std::vector<std::string>& args);
+
 // Streams text piece by piece and never emits a broken UTF-8 sequence: bytes of
 // an incomplete character wait for the next token; flush() ends the stream and
 // turns anything left incomplete into U+FFFD.

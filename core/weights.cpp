@@ -95,8 +95,9 @@ std::string WeightStore::where(const std::string& name) const {
   return dir_;
 }
 
-WeightStore WeightStore::random(uint64_t seed, float gate) {
+WeightStore WeightStore::random(uint64_t seed, float gate, std::map<std::string, at::Tensor> preset) {
   WeightStore store;
+  for (auto& [name, t] : preset) store.entries_[name] = Entry{nullptr, t};
   store.dir_ = "(random)";
   store.random_ = true;
   store.gate_ = gate;
@@ -116,11 +117,17 @@ at::Tensor WeightStore::invent(const std::string& name, const std::vector<int64_
   return at::randn(shape) * 0.02;
 }
 
+std::vector<std::pair<std::string, at::Tensor>> WeightStore::used_tensors() const {
+  std::vector<std::pair<std::string, at::Tensor>> out;
+  for (const auto& name : used_) out.emplace_back(name, entries_.at(name).tensor);
+  return out;
+}
+
 void WeightStore::save(const std::string& path, at::ScalarType dtype) const {
   std::vector<at::Tensor> keep;  // converted copies live until the write ends
   std::vector<TensorToWrite> out;
   for (const auto& name : used_) {
-    auto t = entries_.at(name).tensor;
+    auto t = entries_.at(name).tensor.detach();
     if (t.is_floating_point()) t = t.to(dtype);
     t = t.to(at::kCPU).contiguous();
     keep.push_back(t);

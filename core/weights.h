@@ -24,7 +24,11 @@ class WeightStore {
   // A store that invents every tensor asked of it: LayerNorm and RMSNorm weights
   // 1, biases 0, gates `gate`, everything else normal(0, 0.02). For building
   // untrained models (tests, benchmarks, the start of training).
-  static WeightStore random(uint64_t seed, float gate);
+  // Tensors in `preset` (e.g. trained by an earlier stage) are used as they are.
+  static WeightStore random(uint64_t seed, float gate,
+                            std::map<std::string, at::Tensor> preset = {});
+  // Every tensor asked for so far, by name: the parameters of a model to train.
+  std::vector<std::pair<std::string, at::Tensor>> used_tensors() const;
   // Writes every tensor asked for so far, as float32 or bfloat16.
   void save(const std::string& path, at::ScalarType dtype) const;
 

@@ -10,7 +10,7 @@ PACKAGES=(
   # model runtime (core/)
   libtorch-dev libopenblas0-pthread
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev
-  libsentencepiece-dev nlohmann-json3-dev libcli11-dev
+  libsentencepiece-dev sentencepiece nlohmann-json3-dev libcli11-dev
   # desktop application (ui/, app/)
   qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
   # tests

@@ -1,0 +1,66 @@
+// `flamingo train` and `flamingo eval`: making and measuring the bundled model.
+#include <iostream>
+
+#include "app/cli_train.h"
+#include "core/error.h"
+
+namespace {
+
+template <typename F>
+int guarded(F&& body) {
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    std::cerr << "flamingo: error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& app, flamingo::TrainOptions& t, int& which, int id) {
+  auto* cmd = app.add_subcommand("train", "Train the tiny Flamingo on the generated visual world");
+  cmd->add_option("--out", t.out_dir, "Model directory to write")->required();
+  cmd->add_option("--work", t.work_dir, "Checkpoints (default: OUT.train)");
+  cmd->add_option("--stage", t.only_stage, "Run one stage only")
+      ->check(CLI::IsMember({"tokenizer", "language", "vision", "flamingo"}));
+  cmd->add_option("--seed", t.seed, "Random seed of the whole recipe");
+  cmd->add_option("--language-steps", t.language_steps)->check(CLI::PositiveNumber);
+  cmd->add_option("--vision-steps", t.vision_steps)->check(CLI::PositiveNumber);
+  cmd->add_option("--flamingo-steps", t.flamingo_steps)->check(CLI::PositiveNumber);
+  cmd->add_option("--sequence-tokens", t.sequence_tokens)->check(CLI::Range(32, 1024));
+  cmd->add_option("--checkpoint-every", t.checkpoint_every)->check(CLI::PositiveNumber);
+  cmd->add_option("--log-every", t.log_every)->check(CLI::PositiveNumber);
+  cmd->add_option("--threads", t.threads)->check(CLI::PositiveNumber);
+  cmd->add_flag("!--no-resume", t.resume, "Start every unfinished stage from scratch");
+  cmd->callback([&which, id] { which = id; });
+}
+
+void add_eval_command(CLI::App& app, flamingo::EvalOptions& e, int& which, int id) {
+  auto* cmd = app.add_subcommand("eval", "Accuracy on held-out episodes of the visual world");
+  cmd->add_option("--model", e.model_dir, "Model directory (default: the bundled model)");
+  cmd->add_option("--suite", e.suite)->required()->check(
+      CLI::IsMember({"caption", "vqa", "choice", "binding", "binding-seen", "induction", "video"}));
+  cmd->add_option("--ways", e.ways)->check(CLI::Range(2, 5));
+  cmd->add_option("--shots", e.shots)->check(CLI::Range(0, 8));
+  cmd->add_option("--episodes", e.episodes)->check(CLI::PositiveNumber);
+  cmd->add_option("--seed", e.seed);
+  cmd->add_flag("--zero-gates", e.load.zero_gates, "Force every gate to 0: the bare language model");
+  cmd->add_flag("--verbose", e.verbose, "One line per episode");
+  cmd->add_option("--threads", e.load.threads)->check(CLI::NonNegativeNumber);
+  cmd->callback([&which, id] { which = id; });
+}
+
+int run_train(const flamingo::TrainOptions& t) {
+  return guarded([&] {
+    flamingo::train(t, std::cerr);
+    return 0;
+  });
+}
+
+int run_eval(const flamingo::EvalOptions& e) {
+  return guarded([&] {
+    flamingo::run_eval(e, std::cout);
+    return 0;
+  });
+}

@@ -1,0 +1,32 @@
+#pragma once
+// Internal to core/: turns documents of the visual world into training
+// sequences: token ids, the positions whose next token counts in the loss, and
+// the media in the order of their <image> tokens.
+#include <ATen/core/Tensor.h>
+
+#include <vector>
+
+#include "core/model_config.h"
+#include "core/visual_world.h"
+
+namespace flamingo {
+
+class Tokenizer;
+
+struct TrainingSequence {
+  std::vector<int> tokens;
+  std::vector<float> target_mask;  // per token: 1 when it is a target of the loss
+  std::vector<at::Tensor> media;   // each [F, 3, S, S]
+};
+
+// Documents packed after one another, each opened by BOS, up to `max_tokens`.
+// With `answers_only`, only answer spans (and the <|endofchunk|> closing them)
+// are targets; otherwise every token is. Without `keep_media` the images are
+// not even drawn into tensors (the language model's stage).
+TrainingSequence pack_documents(world::Generator& generator, const Tokenizer& tokenizer,
+                                const ModelConfig& config, int max_tokens, bool answers_only,
+                                bool keep_media);
+
+at::Tensor media_frames(const world::Media& media, const Preprocessing& p);  // [F, 3, S, S]
+
+}  // namespace flamingo

@@ -1,0 +1,111 @@
+#include "core/trainer.h"
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/error.h"
+#include "core/model_config.h"
+#include "core/tokenizer.h"
+#include "core/train_stages.h"
+#include "core/visual_world.h"
+
+namespace flamingo {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The bundled model's shape: small enough to train on two CPU cores in hours
+// and to ship in a few megabytes (docs/training.md explains the choices).
+ModelConfig tiny_config(int sentencepiece_vocab) {
+  ModelConfig c;
+  c.name = "flamingo-tiny";
+  c.dtype = "float32";
+  auto& m = c.language_model;
+  m.dim = 128, m.n_layers = 4, m.n_heads = 4, m.n_kv_heads = 4, m.hidden_dim = 384;
+  m.vocab_size = sentencepiece_vocab + 2, m.max_seq_len = 1024;
+  c.tokenizer.added_tokens = {{"<image>", sentencepiece_vocab}, {"<|endofchunk|>", sentencepiece_vocab + 1}};
+  c.special_tokens = {1, 2, sentencepiece_vocab, sentencepiece_vocab + 1, -1};
+  c.has_vision = true;
+  auto& v = c.vision_encoder;
+  v.image_size = 32, v.patch_size = 4, v.width = 128, v.layers = 4, v.heads = 4, v.mlp_dim = 512;
+  v.activation = "gelu", v.use_ln_post = true;
+  c.perceiver = {2, 4, 32, 16, 8, 4};  // depth, heads, dim_head, latents, max_frames, ff_mult
+  c.cross_attention = {1, 4, 32, 4};    // before every decoder layer
+  c.preprocessing.image_size = 32;
+  c.preprocessing.mean = {0.5f, 0.5f, 0.5f};
+  c.preprocessing.std = {0.25f, 0.25f, 0.25f};
+  c.preprocessing.resize = "bilinear";
+  c.prompt_templates = {{"caption", "<image>Output:"},
+                        {"vqa", "<image>Question: {question} Short answer:"},
+                        {"demo", ""}};
+  return c;
+}
+
+std::string strip_markers(std::string text) {
+  for (const std::string marker : {world::kImageMarker, world::kEndOfChunk}) {
+    for (size_t at = text.find(marker); at != std::string::npos; at = text.find(marker, at))
+      text.replace(at, marker.size(), "\n");
+  }
+  return text;
+}
+
+// SentencePiece learns the world's words; each nonsense-word syllable is a
+// piece of its own, so a held-out word is a new sequence of trained pieces.
+void train_tokenizer(const TrainOptions& o, const std::string& dir, std::ostream& log) {
+  const std::string corpus = dir + "/corpus.txt";
+  {
+    std::ofstream out(corpus);
+    world::Generator gen(o.seed * 7919 + 11);
+    for (int i = 0; i < 20000; ++i) out << strip_markers(gen.random_document().text) << "\n";
+    for (const auto& w : world::nonsense_words(true)) out << "This is a " << w << ".\n";
+    if (!out) throw FileError(corpus, "could not be written (disk full?)");
+  }
+  std::string symbols;
+  for (const auto& s : world::syllables()) symbols += (symbols.empty() ? "" : ",") + s;
+  log << "[tokenizer] training on " << corpus << std::endl;
+  train_sentencepiece({"--input=" + corpus, "--model_prefix=" + dir + "/tokenizer",
+                       "--vocab_size=384", "--hard_vocab_limit=false", "--model_type=unigram",
+                       "--character_coverage=1.0", "--user_defined_symbols=" + symbols,
+                       "--minloglevel=2", "--num_threads=1", "--random_seed=1"});
+}
+
+bool done(const std::string& dir) { return fs::exists(dir + "/done"); }
+void mark_done(const std::string& dir) { std::ofstream(dir + "/done") << "ok\n"; }
+
+}  // namespace
+
+void train(const TrainOptions& o, std::ostream& log) {
+  if (o.out_dir.empty()) throw ArgumentError("train needs --out");
+  const std::string work = o.work_dir.empty() ? o.out_dir + ".train" : o.work_dir;
+  fs::create_directories(work);
+  at::set_num_threads(std::max(1, o.threads));
+  auto want = [&](const std::string& stage) { return o.only_stage.empty() || o.only_stage == stage; };
+
+  const std::string tok_dir = work + "/tokenizer";
+  fs::create_directories(tok_dir);
+  if (want("tokenizer") && !done(tok_dir)) {
+    train_tokenizer(o, tok_dir, log);
+    mark_done(tok_dir);
+  }
+  auto tokenizer = Tokenizer::load_sentencepiece(tok_dir + "/tokenizer.model");
+  ModelConfig config = tiny_config(tokenizer->vocab_size());
+  tokenizer = Tokenizer::load_sentencepiece(tok_dir + "/tokenizer.model", config.tokenizer.added_tokens);
+  log << "[tokenizer] " << tokenizer->vocab_size() << " tokens" << std::endl;
+
+  StageContext ctx{o, config, *tokenizer, work, log};
+  if (want("language") && !done(work + "/language")) train_language_model(ctx);
+  if (want("vision") && !done(work + "/vision")) train_vision_encoder(ctx);
+  if (want("flamingo") && !done(work + "/flamingo")) train_flamingo(ctx);
+  if (done(work + "/flamingo")) {
+    write_model(ctx, o.out_dir);
+    fs::copy_file(tok_dir + "/tokenizer.model", o.out_dir + "/tokenizer.model",
+                  fs::copy_options::overwrite_existing);
+    std::ofstream(o.out_dir + "/config.json") << config.to_json();
+    log << "wrote " << o.out_dir << std::endl;
+  }
+}
+
+}  // namespace flamingo

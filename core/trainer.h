@@ -1,0 +1,36 @@
+#pragma once
+// `flamingo train`: the recipe that makes the bundled tiny Flamingo from the
+// generated visual world (docs/training.md), in the paper's order: a tokenizer,
+// then the language model on text (stage 1), the vision encoder on images
+// (stage 2), and with both frozen the Perceiver Resampler and the gated
+// cross-attention on interleaved documents (stage 3). No LibTorch here.
+#include <cstdint>
+#include <ostream>
+#include <string>
+
+namespace flamingo {
+
+struct TrainOptions {
+  std::string out_dir;       // the finished model directory
+  std::string work_dir;      // checkpoints and intermediate files; default out_dir + "/../<name>.train"
+  std::string only_stage;    // "", "tokenizer", "language", "vision" or "flamingo"
+  uint64_t seed = 1;
+  int language_steps = 3000;
+  int vision_steps = 1500;
+  int flamingo_steps = 6000;
+  int sequence_tokens = 384;  // packed training sequences
+  double language_lr = 2e-3;
+  double vision_lr = 1e-3;
+  double flamingo_lr = 1e-3;
+  double gate_lr_scale = 10.0;  // lets the tanh gates open in time
+  int checkpoint_every = 250;
+  int log_every = 25;
+  bool resume = true;
+  int threads = 1;
+};
+
+// Runs the stages not yet finished (resuming from the last checkpoint of an
+// interrupted one) and writes the model directory.
+void train(const TrainOptions& options, std::ostream& log);
+
+}  // namespace flamingo
