@@ -67,7 +67,7 @@ int run_score(const ScoreArgs& args) {
     flamingo::Session session(model);
     session.append_text(args.prompt, args.media);
     for (const auto& s : session.score_options(args.options)) {
-      std::printf("%10.4f  %s  [", s.total, s.option.c_str());
+      std::printf("%10.4f  \"%s\"  [", s.total, s.option.c_str());
       for (size_t i = 0; i < s.per_token.size(); ++i) std::printf("%s%.4f", i ? " " : "", s.per_token[i]);
       std::printf("]\n");
     }

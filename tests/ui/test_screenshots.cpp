@@ -88,8 +88,7 @@ class TestScreenshots : public QObject {
       for (const QString& path : {m_circle, m_square, m_clip}) user.media.append(*store.importMedia(path));
       Message reply;
       reply.role = Message::Role::Assistant;
-      reply.text = "A **dax**: the red circle rolls from left to right.\n\n"
-                   "- it keeps its colour in every frame\n- the background does not move";
+      reply.text = "A **dax**: the red circle rolls from left to right.";
       Message follow;
       follow.text = "How many frames did you look at?";
       Message answer;
@@ -106,7 +105,7 @@ class TestScreenshots : public QObject {
     w.resize(1200, 800);
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
-    w.composer()->addFiles({m_triangle});
+    w.composer()->setComposed("Is this one a dax too? <image>", {{m_triangle, "query.png", false}});
     save(&w, QStringLiteral("main-window.png"));
     QCOMPARE(w.grab().size(), QSize(1200, 800));
   }
