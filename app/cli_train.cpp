@@ -23,7 +23,7 @@ void add_train_command(CLI::App& app, flamingo::TrainOptions& t, int& which, int
   cmd->add_option("--out", t.out_dir, "Model directory to write")->required();
   cmd->add_option("--work", t.work_dir, "Checkpoints (default: OUT.train)");
   cmd->add_option("--stage", t.only_stage, "Run one stage only")
-      ->check(CLI::IsMember({"tokenizer", "language", "vision", "flamingo"}));
+      ->check(CLI::IsMember({"tokenizer", "language", "vision", "flamingo", "export"}));
   cmd->add_option("--seed", t.seed, "Random seed of the whole recipe");
   cmd->add_option("--language-steps", t.language_steps)->check(CLI::PositiveNumber);
   cmd->add_option("--vision-steps", t.vision_steps)->check(CLI::PositiveNumber);

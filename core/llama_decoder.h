@@ -49,6 +49,9 @@ class LlamaDecoder {
   at::Tensor embed(const at::Tensor& tokens) const;  // [T] int64 -> [T, D]
   // One decoder layer over a chunk at positions cache.length ... + T; writes the
   // chunk's keys and values into the cache but does not advance its length.
+  // A single token on the CPU (the decode step) runs as plain loops rather than
+  // ATen operators, as does head() for one row: same results up to the order of
+  // floating-point summation.
   at::Tensor layer(int i, const at::Tensor& x, KVCache& cache) const;  // [T, D] -> [T, D]
   at::Tensor head(const at::Tensor& x) const;  // [T, D] -> [T, V] float32
 
@@ -61,6 +64,13 @@ class LlamaDecoder {
   at::Tensor rotate(const at::Tensor& x, int pos) const;
   at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight) const;
 
+  // The decode step (T == 1 on the CPU) as plain loops over the tensors' memory
+  // rather than ATen operators: see llama_decoder.cpp. can_step says whether x
+  // (and, for layer i, the cache) qualify; everything else takes the operators.
+  bool can_step(const at::Tensor& x, int i, const KVCache* cache) const;
+  at::Tensor layer_step(int i, const at::Tensor& x, KVCache& cache) const;
+  at::Tensor head_step(const at::Tensor& x) const;
+
   LanguageModelConfig config_;
   at::ScalarType dtype_;
   at::Device device_;
@@ -69,6 +79,8 @@ class LlamaDecoder {
   at::Tensor norm_;     // [D]
   at::Tensor lm_head_;  // [V, D]
   at::Tensor rope_;     // [max_seq, E/2] complex64: e^{i * pos * theta^(-2j/E)}
+  at::Tensor rope_cos_sin_;  // the same as float32 [max_seq, E/2, 2]: (cos, sin)
+  bool step_ok_ = false;     // weights and device suit the loop version of the decode step
 };
 
 }  // namespace flamingo

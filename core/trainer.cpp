@@ -99,7 +99,9 @@ void train(const TrainOptions& o, std::ostream& log) {
   if (want("language") && !done(work + "/language")) train_language_model(ctx);
   if (want("vision") && !done(work + "/vision")) train_vision_encoder(ctx);
   if (want("flamingo") && !done(work + "/flamingo")) train_flamingo(ctx);
-  if (done(work + "/flamingo")) {
+  // "export" writes the model from the latest checkpoints, finished or not, to
+  // look at a run while it goes on.
+  if (done(work + "/flamingo") || o.only_stage == "export") {
     write_model(ctx, o.out_dir);
     fs::copy_file(tok_dir + "/tokenizer.model", o.out_dir + "/tokenizer.model",
                   fs::copy_options::overwrite_existing);

@@ -13,7 +13,7 @@ namespace flamingo {
 struct TrainOptions {
   std::string out_dir;       // the finished model directory
   std::string work_dir;      // checkpoints and intermediate files; default out_dir + "/../<name>.train"
-  std::string only_stage;    // "", "tokenizer", "language", "vision" or "flamingo"
+  std::string only_stage;    // "", "tokenizer", "language", "vision", "flamingo", or "export"
   uint64_t seed = 1;
   int language_steps = 3000;
   int vision_steps = 1500;
