@@ -1,6 +1,7 @@
 // `flamingo-chat`: the desktop application.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QTimer>
@@ -18,7 +19,8 @@ void installTranslations(QApplication& app) {
   const QString chosen = AppSettings::read().language;
   const QLocale locale = chosen.isEmpty() ? QLocale::system() : QLocale(chosen);
   auto* own = new QTranslator(&app);
-  if (own->load(locale, QStringLiteral("flamingo-chat"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+  if (own->load(locale, QStringLiteral("flamingo-chat"), QStringLiteral("_"),
+                QStringLiteral(":/i18n")))
     QApplication::installTranslator(own);
   // Qt's own dialogs (file chooser, buttons), where Debian ships their translations.
   auto* qt = new QTranslator(&app);
@@ -35,14 +37,18 @@ int main(int argc, char** argv) {
   QApplication::setOrganizationName("Flamingo Chat");
   QApplication::setApplicationDisplayName("Flamingo Chat");
   QApplication::setApplicationVersion(FLAMINGO_VERSION);
+  // The desktop theme's icon when one is installed, else the built-in one.
+  QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("flamingo-chat"),
+                                               QIcon(QStringLiteral(":/icons/flamingo-chat.png"))));
   installTranslations(app);
 
   QCommandLineParser parser;
-  parser.setApplicationDescription(QApplication::translate("main", "Visual dialogue with Flamingo models"));
+  parser.setApplicationDescription(
+      QApplication::translate("main", "Visual dialogue with Flamingo models"));
   parser.addHelpOption();
   parser.addVersionOption();
-  QCommandLineOption modelOption("model", QApplication::translate("main", "Model directory to open."),
-                                 "dir");
+  QCommandLineOption modelOption(
+      "model", QApplication::translate("main", "Model directory to open."), "dir");
   QCommandLineOption quitOption("quit-after-start",
                                 QApplication::translate("main", "Start, then quit (for checks)."));
   parser.addOption(modelOption);

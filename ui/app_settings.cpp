@@ -16,7 +16,8 @@ AppSettings AppSettings::read() {
   g.temperature = s.value(QStringLiteral("generation/temperature"), g.temperature).toDouble();
   g.topK = s.value(QStringLiteral("generation/topK"), g.topK).toInt();
   g.topP = s.value(QStringLiteral("generation/topP"), g.topP).toDouble();
-  g.repetitionPenalty = s.value(QStringLiteral("generation/repetitionPenalty"), g.repetitionPenalty).toDouble();
+  g.repetitionPenalty =
+      s.value(QStringLiteral("generation/repetitionPenalty"), g.repetitionPenalty).toDouble();
   g.maxNewTokens = s.value(QStringLiteral("generation/maxNewTokens"), g.maxNewTokens).toInt();
   g.seed = s.value(QStringLiteral("generation/seed"), g.seed).toULongLong();
   g.videoFps = s.value(QStringLiteral("video/fps"), g.videoFps).toDouble();

@@ -12,8 +12,9 @@ AttachmentChip::AttachmentChip(const MediaRef& media, QWidget* parent)
   setObjectName(QStringLiteral("attachmentChip"));
   setAccessibleName(media.video ? tr("Attached video %1").arg(media.name)
                                 : tr("Attached image %1").arg(media.name));
-  setStyleSheet(QStringLiteral("QFrame#attachmentChip { border: 1px solid palette(mid); "
-                               "border-radius: 8px; background: palette(base); }"));
+  setStyleSheet(
+      QStringLiteral("QFrame#attachmentChip { border: 1px solid palette(mid); "
+                     "border-radius: 8px; background: palette(base); }"));
   auto* thumb = new MediaThumbnail(media, 36, this);
   thumb->setFixedSize(36, 36);
   auto* name = new QLabel(fontMetrics().elidedText(media.name, Qt::ElideMiddle, 160), this);

@@ -14,7 +14,8 @@ constexpr int kMaxNameChars = 28;
 QString AttachmentObject::label(const QTextFormat& format) {
   QString name = format.property(NameProperty).toString();
   if (name.size() > kMaxNameChars) name = name.left(kMaxNameChars - 1) + QChar(0x2026);
-  return (format.property(VideoProperty).toBool() ? QStringLiteral("▶ ") : QStringLiteral("▣ ")) + name;
+  return (format.property(VideoProperty).toBool() ? QStringLiteral("▶ ") : QStringLiteral("▣ ")) +
+         name;
 }
 
 QSizeF AttachmentObject::intrinsicSize(QTextDocument* doc, int, const QTextFormat& format) {

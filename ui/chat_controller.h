@@ -68,7 +68,7 @@ class ChatController : public QObject {
   InferenceClient* m_client;
   GenerationSettings m_settings;
   Conversation m_current;
-  quint64 m_request = 0;        // the running request, 0 when idle
+  quint64 m_request = 0;  // the running request, 0 when idle
   QString m_requestConversation;
-  int m_replyIndex = -1;        // the message the running request writes
+  int m_replyIndex = -1;  // the message the running request writes
 };

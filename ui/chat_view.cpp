@@ -9,11 +9,22 @@
 #include "ui/message_widget.h"
 
 namespace {
+
 constexpr int kFrameMs = 40;      // at most 25 re-layouts a second while streaming
 constexpr int kBottomSlack = 24;  // this close to the bottom still counts as "at the bottom"
+
+// The column of messages. QScrollArea sizes its widget to at least the minimum size
+// hint, which for word-wrapped text is the height at some narrow width: far too
+// tall, leaving a gap under the last message. The height for the actual width
+// (heightForWidth) is the right one, so the minimum height is dropped here.
+class Column : public QWidget {
+ public:
+  QSize minimumSizeHint() const override { return {QWidget::minimumSizeHint().width(), 0}; }
+};
+
 }  // namespace
 
-ChatView::ChatView(QWidget* parent) : QScrollArea(parent), m_content(new QWidget) {
+ChatView::ChatView(QWidget* parent) : QScrollArea(parent), m_content(new Column) {
   setObjectName(QStringLiteral("chatView"));
   setAccessibleName(tr("Conversation"));
   setWidgetResizable(true);

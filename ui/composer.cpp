@@ -21,7 +21,9 @@ Composer::Composer(QWidget* parent) : QFrame(parent), m_edit(new ComposerEdit(th
   m_editBanner = new QWidget(this);
   auto* bannerLayout = new QHBoxLayout(m_editBanner);
   bannerLayout->setContentsMargins(0, 0, 0, 0);
-  bannerLayout->addWidget(new QLabel(tr("Editing your message: sending replaces it and what followed."), m_editBanner), 1);
+  bannerLayout->addWidget(
+      new QLabel(tr("Editing your message: sending replaces it and what followed."), m_editBanner),
+      1);
   auto* cancel = new QPushButton(tr("Cancel editing"), m_editBanner);
   connect(cancel, &QPushButton::clicked, this, &Composer::cancelEdit);
   bannerLayout->addWidget(cancel);
@@ -35,7 +37,8 @@ Composer::Composer(QWidget* parent) : QFrame(parent), m_edit(new ComposerEdit(th
   m_stop = new QPushButton(style()->standardIcon(QStyle::SP_MediaStop), tr("Stop"), this);
   m_stop->setToolTip(tr("Stop the reply (Esc)"));
   m_stop->hide();
-  auto* hint = new QLabel(tr("Enter to send · Shift+Enter for a new line · ↑ edits your last message"), this);
+  auto* hint = new QLabel(
+      tr("Enter to send · Shift+Enter for a new line · ↑ edits your last message"), this);
   hint->setObjectName(QStringLiteral("composerHint"));
   QPalette hintPalette = hint->palette();
   hintPalette.setColor(QPalette::WindowText, hintPalette.color(QPalette::PlaceholderText));
@@ -74,7 +77,8 @@ int Composer::addFiles(const QStringList& paths) {
       problems << check.error;
       continue;
     }
-    m_edit->insertAttachment({QFileInfo(path).absoluteFilePath(), QFileInfo(path).fileName(), check.video});
+    m_edit->insertAttachment(
+        {QFileInfo(path).absoluteFilePath(), QFileInfo(path).fileName(), check.video});
     ++added;
   }
   if (!problems.isEmpty()) emit refused(problems.join(QLatin1Char('\n')));
@@ -136,8 +140,9 @@ void Composer::rebuildChips() {
   }
   for (int i = 0; i < media.size(); ++i) {
     auto* chip = new AttachmentChip(media[i], m_chips);
-    connect(chip, &AttachmentChip::removeRequested, this, [this, i] { m_edit->removeAttachment(i); },
-            Qt::QueuedConnection);
+    connect(
+        chip, &AttachmentChip::removeRequested, this, [this, i] { m_edit->removeAttachment(i); },
+        Qt::QueuedConnection);
     m_chipLayout->addWidget(chip);
   }
   m_chips->setVisible(!media.isEmpty());

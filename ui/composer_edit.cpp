@@ -1,6 +1,9 @@
 #include "ui/composer_edit.h"
 
 #include <QAbstractTextDocumentLayout>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QKeyEvent>
 #include <QMimeData>
 #include <QTextBlock>
@@ -9,6 +12,10 @@
 #include "ui/attachment_object.h"
 #include "ui/media_files.h"
 
+namespace {
+const QString kComposerMime = QStringLiteral("application/x-flamingo-composer");
+}
+
 ComposerEdit::ComposerEdit(QWidget* parent) : QTextEdit(parent) {
   setObjectName(QStringLiteral("composerEdit"));
   setAcceptRichText(false);
@@ -16,7 +23,8 @@ ComposerEdit::ComposerEdit(QWidget* parent) : QTextEdit(parent) {
   setAccessibleName(tr("Message"));
   setAccessibleDescription(tr("Enter sends, Shift+Enter starts a new line"));
   setPlaceholderText(tr("Type a message, drop images or videos here…"));
-  document()->documentLayout()->registerHandler(AttachmentObject::kType, new AttachmentObject(this));
+  document()->documentLayout()->registerHandler(AttachmentObject::kType,
+                                                new AttachmentObject(this));
 }
 
 QSize ComposerEdit::sizeHint() const {
@@ -44,7 +52,8 @@ void ComposerEdit::forEachChip(Visit&& visit) const {
       const QTextFragment fragment = it.fragment();
       if (fragment.charFormat().objectType() != AttachmentObject::kType) continue;
       // One fragment may hold several equal chips in a row.
-      for (int i = 0; i < fragment.length(); ++i) visit(ordinal++, fragment.position() + i, fragment.charFormat());
+      for (int i = 0; i < fragment.length(); ++i)
+        visit(ordinal++, fragment.position() + i, fragment.charFormat());
     }
   }
 }
@@ -116,11 +125,52 @@ void ComposerEdit::keyPressEvent(QKeyEvent* event) {
   QTextEdit::keyPressEvent(event);
 }
 
+QMimeData* ComposerEdit::createMimeDataFromSelection() const {
+  // The selection as text with markers plus its media, so that cutting and pasting
+  // or dragging a chip inside the composer moves the chip instead of losing it.
+  const QTextCursor cursor = textCursor();
+  QJsonArray media;
+  QString text;
+  for (int pos = cursor.selectionStart(); pos < cursor.selectionEnd(); ++pos) {
+    QTextCursor c(document());
+    c.setPosition(pos + 1);  // the format of the character before the cursor
+    const QTextCharFormat f = c.charFormat();
+    const QChar ch = document()->characterAt(pos);
+    if (ch == QChar::ObjectReplacementCharacter && f.objectType() == AttachmentObject::kType) {
+      text += kImageMarker;
+      media.append(QJsonArray{f.property(AttachmentObject::PathProperty).toString(),
+                              f.property(AttachmentObject::NameProperty).toString(),
+                              f.property(AttachmentObject::VideoProperty).toBool()});
+    } else {
+      text += ch == QChar::ParagraphSeparator ? QChar(QLatin1Char('\n')) : ch;
+    }
+  }
+  auto* data = new QMimeData;
+  data->setText(text);
+  data->setData(kComposerMime, QJsonDocument(QJsonObject{{QStringLiteral("text"), text},
+                                                         {QStringLiteral("media"), media}})
+                                   .toJson(QJsonDocument::Compact));
+  return data;
+}
+
 bool ComposerEdit::canInsertFromMimeData(const QMimeData* source) const {
   return source->hasUrls() || source->hasImage() || source->hasText();
 }
 
 void ComposerEdit::insertFromMimeData(const QMimeData* source) {
+  if (source->hasFormat(kComposerMime)) {
+    const QJsonObject o = QJsonDocument::fromJson(source->data(kComposerMime)).object();
+    const QStringList parts = o.value(QStringLiteral("text")).toString().split(kImageMarker);
+    const QJsonArray media = o.value(QStringLiteral("media")).toArray();
+    for (int i = 0; i < parts.size(); ++i) {
+      textCursor().insertText(parts[i], QTextCharFormat());
+      if (i + 1 < parts.size() && i < media.size()) {
+        const QJsonArray m = media[i].toArray();
+        insertAttachment({m[0].toString(), m[1].toString(), m[2].toBool()});
+      }
+    }
+    return;
+  }
   // A drop moves the cursor to where it lands first, so chips appear right there.
   const QStringList files = MediaFiles::localFiles(source);
   if (!files.isEmpty()) {
@@ -128,6 +178,9 @@ void ComposerEdit::insertFromMimeData(const QMimeData* source) {
   } else if (source->hasImage()) {
     emit imagePasted(qvariant_cast<QImage>(source->imageData()));
   } else if (source->hasText()) {
-    textCursor().insertText(source->text(), QTextCharFormat());
+    // Object characters from elsewhere are not chips: drop them.
+    QString text = source->text();
+    text.remove(QChar::ObjectReplacementCharacter);
+    textCursor().insertText(text, QTextCharFormat());
   }
 }

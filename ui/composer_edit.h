@@ -33,6 +33,7 @@ class ComposerEdit : public QTextEdit {
 
  protected:
   void keyPressEvent(QKeyEvent* event) override;
+  QMimeData* createMimeDataFromSelection() const override;
   bool canInsertFromMimeData(const QMimeData* source) const override;
   void insertFromMimeData(const QMimeData* source) override;
 

@@ -43,15 +43,15 @@ QString storedPath(const QString& path, const QDir& root) {
 
 QJsonObject messageToJson(const Message& m, const QDir& root) {
   QJsonObject o;
-  o[QStringLiteral("role")] = m.role == Message::Role::User ? QStringLiteral("user")
-                                                            : QStringLiteral("assistant");
+  o[QStringLiteral("role")] =
+      m.role == Message::Role::User ? QStringLiteral("user") : QStringLiteral("assistant");
   o[QStringLiteral("text")] = m.text;
   QJsonArray media;
   for (const auto& r : m.media) {
-    media.append(QJsonObject{{QStringLiteral("file"), storedPath(r.path, root)},
-                             {QStringLiteral("name"), r.name},
-                             {QStringLiteral("kind"), r.video ? QStringLiteral("video")
-                                                              : QStringLiteral("image")}});
+    media.append(QJsonObject{
+        {QStringLiteral("file"), storedPath(r.path, root)},
+        {QStringLiteral("name"), r.name},
+        {QStringLiteral("kind"), r.video ? QStringLiteral("video") : QStringLiteral("image")}});
   }
   if (!media.isEmpty()) o[QStringLiteral("media")] = media;
   if (m.cancelled) o[QStringLiteral("cancelled")] = true;
@@ -98,8 +98,10 @@ Conversation Conversation::fromJson(const QJsonObject& json, const QString& medi
   c.id = json.value(QStringLiteral("id")).toString();
   c.title = json.value(QStringLiteral("title")).toString();
   c.titleEdited = json.value(QStringLiteral("titleEdited")).toBool();
-  c.created = QDateTime::fromString(json.value(QStringLiteral("created")).toString(), Qt::ISODateWithMs);
-  c.updated = QDateTime::fromString(json.value(QStringLiteral("updated")).toString(), Qt::ISODateWithMs);
+  c.created =
+      QDateTime::fromString(json.value(QStringLiteral("created")).toString(), Qt::ISODateWithMs);
+  c.updated =
+      QDateTime::fromString(json.value(QStringLiteral("updated")).toString(), Qt::ISODateWithMs);
   for (const auto& v : json.value(QStringLiteral("messages")).toArray())
     c.messages.append(messageFromJson(v.toObject(), root));
   return c;

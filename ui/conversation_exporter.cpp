@@ -13,7 +13,8 @@
 namespace {
 
 QString roleName(const Message& m) {
-  return m.role == Message::Role::User ? ConversationExporter::tr("You") : ConversationExporter::tr("Model");
+  return m.role == Message::Role::User ? ConversationExporter::tr("You")
+                                       : ConversationExporter::tr("Model");
 }
 
 // Copies the media of the conversation into `dir` (named as in the store) and
@@ -29,7 +30,8 @@ QString copyMedia(const MediaRef& media, const QString& dir, const QString& link
 bool writeText(const QString& path, const QString& text, QString* error) {
   QSaveFile file(path);
   if (!file.open(QIODevice::WriteOnly) || file.write(text.toUtf8()) < 0 || !file.commit()) {
-    if (error) *error = ConversationExporter::tr("Could not write %1: %2").arg(path, file.errorString());
+    if (error)
+      *error = ConversationExporter::tr("Could not write %1: %2").arg(path, file.errorString());
     return false;
   }
   return true;
@@ -59,7 +61,8 @@ QString imageDataUrl(const QString& path) {
 
 }  // namespace
 
-bool ConversationExporter::writeMarkdown(const Conversation& c, const QString& path, QString* error) {
+bool ConversationExporter::writeMarkdown(const Conversation& c, const QString& path,
+                                         QString* error) {
   const QFileInfo info(path);
   const QString mediaFolder = info.completeBaseName() + QStringLiteral("_media");
   const QString mediaDir = info.absolutePath() + QLatin1Char('/') + mediaFolder;
@@ -84,20 +87,23 @@ bool ConversationExporter::writeHtml(const Conversation& c, const QString& path,
   const QFileInfo info(path);
   const QString mediaFolder = info.completeBaseName() + QStringLiteral("_media");
   const QString title = (c.title.isEmpty() ? tr("Conversation") : c.title).toHtmlEscaped();
-  QString out = QStringLiteral(
-                    "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%1</title>\n"
-                    "<style>body{font-family:sans-serif;max-width:46em;margin:2em auto;line-height:1.45}"
-                    ".user{background:#eef3fb}.msg{border-radius:10px;padding:.6em 1em;margin:1em 0;"
-                    "border:1px solid #dde}img{max-width:240px;border-radius:6px;margin:.3em}</style>"
-                    "</head><body><h1>%1</h1>\n")
-                    .arg(title);
+  QString out =
+      QStringLiteral(
+          "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%1</title>\n"
+          "<style>body{font-family:sans-serif;max-width:46em;margin:2em auto;line-height:1.45}"
+          ".user{background:#eef3fb}.msg{border-radius:10px;padding:.6em 1em;margin:1em 0;"
+          "border:1px solid #dde}img{max-width:240px;border-radius:6px;margin:.3em}</style>"
+          "</head><body><h1>%1</h1>\n")
+          .arg(title);
   for (const Message& m : c.messages) {
     const bool user = m.role == Message::Role::User;
-    out += QStringLiteral("<div class=\"msg%1\"><b>%2</b>\n").arg(user ? QStringLiteral(" user") : QString(), roleName(m));
+    out += QStringLiteral("<div class=\"msg%1\"><b>%2</b>\n")
+               .arg(user ? QStringLiteral(" user") : QString(), roleName(m));
     const QStringList parts = m.text.split(kImageMarker);
     for (int i = 0; i < parts.size(); ++i) {
       if (!parts[i].trimmed().isEmpty())
-        out += user ? QStringLiteral("<p>%1</p>").arg(parts[i].trimmed().toHtmlEscaped().replace('\n', "<br>"))
+        out += user ? QStringLiteral("<p>%1</p>")
+                          .arg(parts[i].trimmed().toHtmlEscaped().replace('\n', "<br>"))
                     : markdownToHtml(parts[i]);
       if (i + 1 >= parts.size() || i >= m.media.size()) continue;
       const MediaRef& media = m.media[i];
@@ -107,7 +113,8 @@ bool ConversationExporter::writeHtml(const Conversation& c, const QString& path,
       } else {
         const QString link = copyMedia(media, info.absolutePath() + QLatin1Char('/') + mediaFolder,
                                        mediaFolder + QLatin1Char('/'));
-        out += QStringLiteral("<p><a href=\"%1\">▶ %2</a></p>").arg(link, media.name.toHtmlEscaped());
+        out +=
+            QStringLiteral("<p><a href=\"%1\">▶ %2</a></p>").arg(link, media.name.toHtmlEscaped());
       }
     }
     out += QStringLiteral("</div>\n");

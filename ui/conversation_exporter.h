@@ -11,7 +11,9 @@ class ConversationExporter {
 
  public:
   // `path`.md plus `path`'s base name + "_media/" for the media files.
-  static bool writeMarkdown(const Conversation& conversation, const QString& path, QString* error = nullptr);
+  static bool writeMarkdown(const Conversation& conversation, const QString& path,
+                            QString* error = nullptr);
   // Images embedded as data URLs; videos copied beside the file and linked.
-  static bool writeHtml(const Conversation& conversation, const QString& path, QString* error = nullptr);
+  static bool writeHtml(const Conversation& conversation, const QString& path,
+                        QString* error = nullptr);
 };

@@ -11,14 +11,18 @@ QVariant ConversationListModel::data(const QModelIndex& index, int role) const {
   const Conversation& c = m_items.at(index.row());
   switch (role) {
     case Qt::DisplayRole:
-    case Qt::EditRole: return c.title.isEmpty() ? tr("New chat") : c.title;
+    case Qt::EditRole:
+      return c.title.isEmpty() ? tr("New chat") : c.title;
     case Qt::ToolTipRole:
-      return tr("%1\n%2").arg(QLocale().toString(c.updated.toLocalTime(), QLocale::ShortFormat),
-                              c.messages.size() == 1 ? tr("1 message")
-                                                     : tr("%1 messages").arg(c.messages.size()));
-    case IdRole: return c.id;
-    case UpdatedRole: return c.updated;
-    default: return {};
+      return tr("%1\n%2").arg(
+          QLocale().toString(c.updated.toLocalTime(), QLocale::ShortFormat),
+          c.messages.size() == 1 ? tr("1 message") : tr("%1 messages").arg(c.messages.size()));
+    case IdRole:
+      return c.id;
+    case UpdatedRole:
+      return c.updated;
+    default:
+      return {};
   }
 }
 

@@ -1,7 +1,5 @@
 #include "ui/conversation_store.h"
 
-#include <algorithm>
-
 #include <QBuffer>
 #include <QCryptographicHash>
 #include <QDir>
@@ -11,6 +9,7 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 #include <QStandardPaths>
+#include <algorithm>
 
 #include "core/error.h"
 #include "core/media.h"
@@ -61,8 +60,9 @@ QList<Conversation> ConversationStore::loadAll(QStringList* problems) const {
     }
   }
   // Newest first, as the sidebar lists them.
-  std::sort(result.begin(), result.end(),
-            [](const Conversation& a, const Conversation& b) { return a.created > b.created; });
+  std::sort(result.begin(), result.end(), [](const Conversation& a, const Conversation& b) {
+    return a.created != b.created ? a.created > b.created : a.id < b.id;
+  });
   return result;
 }
 
@@ -89,7 +89,8 @@ bool ConversationStore::writeFile(const QString& path, const QByteArray& data,
 }
 
 bool ConversationStore::save(const Conversation& conversation, QString* error) {
-  const QByteArray json = QJsonDocument(conversation.toJson(m_root)).toJson(QJsonDocument::Indented);
+  const QByteArray json =
+      QJsonDocument(conversation.toJson(m_root)).toJson(QJsonDocument::Indented);
   return writeFile(conversationPath(conversation.id), json, error);
 }
 
@@ -174,7 +175,10 @@ void ConversationStore::removeUnreferencedMedia(const QList<Conversation>& kept)
 QString ConversationStore::lastOpenId() const {
   QFile file(m_root + QStringLiteral("/state.json"));
   if (!file.open(QIODevice::ReadOnly)) return {};
-  return QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("lastOpen")).toString();
+  return QJsonDocument::fromJson(file.readAll())
+      .object()
+      .value(QStringLiteral("lastOpen"))
+      .toString();
 }
 
 void ConversationStore::setLastOpenId(const QString& id) {

@@ -21,20 +21,24 @@
 #include "ui/thumbnail_cache.h"
 
 FewShotBuilder::FewShotBuilder(QWidget* parent)
-    : QWidget(parent), m_model(new FewShotRowModel(this)), m_template(new QComboBox(this)),
-      m_custom(new QLineEdit(this)), m_table(new QTableView(this)), m_preview(new QPlainTextEdit(this)),
+    : QWidget(parent),
+      m_model(new FewShotRowModel(this)),
+      m_template(new QComboBox(this)),
+      m_custom(new QLineEdit(this)),
+      m_table(new QTableView(this)),
+      m_preview(new QPlainTextEdit(this)),
       m_problem(new QLabel(this)) {
   setObjectName(QStringLiteral("fewShotBuilder"));
   setAcceptDrops(true);
-  m_template->addItem(tr("Captioning: <image>Output: {answer}"), int(FewShotRecipe::Kind::Captioning));
+  m_template->addItem(tr("Captioning: <image>Output: {answer}"),
+                      int(FewShotRecipe::Kind::Captioning));
   m_template->addItem(tr("Question / short answer (VQA)"), int(FewShotRecipe::Kind::Vqa));
   m_template->addItem(tr("Custom…"), int(FewShotRecipe::Kind::Custom));
   m_template->setAccessibleName(tr("Prompt template"));
   m_custom->setAccessibleName(tr("Custom template"));
   m_custom->setPlaceholderText(tr("Use {question} and {answer}; <image> marks the medium"));
-  connect(m_template, &QComboBox::currentIndexChanged, this, [this] {
-    m_model->setKind(FewShotRecipe::Kind(m_template->currentData().toInt()));
-  });
+  connect(m_template, &QComboBox::currentIndexChanged, this,
+          [this] { m_model->setKind(FewShotRecipe::Kind(m_template->currentData().toInt())); });
   connect(m_custom, &QLineEdit::textEdited, m_model, &FewShotRowModel::setCustomTemplate);
 
   m_table->setModel(m_model);
@@ -50,7 +54,8 @@ FewShotBuilder::FewShotBuilder(QWidget* parent)
   m_table->horizontalHeader()->setStretchLastSection(true);
   m_table->setColumnWidth(FewShotRowModel::MediaColumn, 170);
   m_table->setColumnWidth(FewShotRowModel::QuestionColumn, 150);
-  m_table->setToolTip(tr("Drop images or clips here: each one becomes an example. Drag rows to reorder."));
+  m_table->setToolTip(
+      tr("Drop images or clips here: each one becomes an example. Drag rows to reorder."));
 
   m_preview->setReadOnly(true);
   m_preview->setAccessibleName(tr("Prompt preview"));
@@ -113,15 +118,19 @@ QWidget* FewShotBuilder::createButtons() {
     return b;
   };
   button(tr("Add…"), QStyle::SP_FileDialogNewFolder, &FewShotBuilder::chooseExamples);
-  button(tr("Up"), QStyle::SP_ArrowUp, [this] { moveSelected(-1); })->setToolTip(tr("Move the example up"));
-  button(tr("Down"), QStyle::SP_ArrowDown, [this] { moveSelected(1); })->setToolTip(tr("Move the example down"));
-  button(tr("Remove"), QStyle::SP_TrashIcon, [this] {
-    m_model->removeRowAt(m_table->currentIndex().row());
-  });
+  button(tr("Up"), QStyle::SP_ArrowUp, [this] {
+    moveSelected(-1);
+  })->setToolTip(tr("Move the example up"));
+  button(tr("Down"), QStyle::SP_ArrowDown, [this] {
+    moveSelected(1);
+  })->setToolTip(tr("Move the example down"));
+  button(tr("Remove"), QStyle::SP_TrashIcon,
+         [this] { m_model->removeRowAt(m_table->currentIndex().row()); });
   layout->addStretch();
   button(tr("Save recipe…"), QStyle::SP_DialogSaveButton, &FewShotBuilder::saveRecipe);
   button(tr("Load recipe…"), QStyle::SP_DialogOpenButton, &FewShotBuilder::loadRecipe);
-  m_run = button(tr("Run"), QStyle::SP_MediaPlay, [this] { emit runRequested(m_model->recipe().build()); });
+  m_run = button(tr("Run"), QStyle::SP_MediaPlay,
+                 [this] { emit runRequested(m_model->recipe().build()); });
   m_run->setDefault(true);
   return row;
 }
@@ -180,7 +189,8 @@ void FewShotBuilder::refresh() {
   if (!prompt.mediaPaths.isEmpty()) {
     preview += QStringLiteral("\n\n") + tr("Media, in the order of the <image> markers:");
     for (int i = 0; i < prompt.mediaPaths.size(); ++i)
-      preview += QStringLiteral("\n%1. %2").arg(i + 1).arg(QFileInfo(prompt.mediaPaths[i]).fileName());
+      preview +=
+          QStringLiteral("\n%1. %2").arg(i + 1).arg(QFileInfo(prompt.mediaPaths[i]).fileName());
   }
   m_preview->setPlainText(preview);
   const QString problem = r.problem();
@@ -193,34 +203,38 @@ void FewShotBuilder::moveSelected(int delta) {
   const int row = m_table->currentIndex().row();
   if (row < 0) return;
   // moveRowTo takes the row to land before, so a step down skips one more.
-  if (m_model->moveRowTo(row, delta > 0 ? row + 2 : row - 1))
-    m_table->selectRow(row + delta);
+  if (m_model->moveRowTo(row, delta > 0 ? row + 2 : row - 1)) m_table->selectRow(row + delta);
 }
 
 void FewShotBuilder::chooseExamples() {
-  const QStringList files = QFileDialog::getOpenFileNames(this, tr("Add examples"), {}, MediaFiles::dialogFilter());
+  const QStringList files =
+      QFileDialog::getOpenFileNames(this, tr("Add examples"), {}, MediaFiles::dialogFilter());
   if (!files.isEmpty()) addExampleFiles(files);
 }
 
 void FewShotBuilder::chooseQuery() {
-  const QString file = QFileDialog::getOpenFileName(this, tr("Choose the query"), {}, MediaFiles::dialogFilter());
+  const QString file =
+      QFileDialog::getOpenFileName(this, tr("Choose the query"), {}, MediaFiles::dialogFilter());
   if (!file.isEmpty()) setQueryMedia(file);
 }
 
 void FewShotBuilder::saveRecipe() {
-  const QString path = QFileDialog::getSaveFileName(this, tr("Save recipe"), QStringLiteral("recipe.json"),
-                                                    tr("Few-shot recipes (*.json)"));
+  const QString path = QFileDialog::getSaveFileName(
+      this, tr("Save recipe"), QStringLiteral("recipe.json"), tr("Few-shot recipes (*.json)"));
   QString error;
   if (!path.isEmpty() && !m_model->recipe().save(path, &error)) emit refused(error);
 }
 
 void FewShotBuilder::loadRecipe() {
-  const QString path = QFileDialog::getOpenFileName(this, tr("Load recipe"), {}, tr("Few-shot recipes (*.json)"));
+  const QString path =
+      QFileDialog::getOpenFileName(this, tr("Load recipe"), {}, tr("Few-shot recipes (*.json)"));
   if (path.isEmpty()) return;
   FewShotRecipe recipe;
   QString error;
-  if (FewShotRecipe::load(path, &recipe, &error)) setRecipe(recipe);
-  else emit refused(error);
+  if (FewShotRecipe::load(path, &recipe, &error))
+    setRecipe(recipe);
+  else
+    emit refused(error);
 }
 
 void FewShotBuilder::dragEnterEvent(QDragEnterEvent* event) {

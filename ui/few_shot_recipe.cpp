@@ -16,9 +16,12 @@ const QString kQuestion = QStringLiteral("{question}");
 
 QString kindName(FewShotRecipe::Kind kind) {
   switch (kind) {
-    case FewShotRecipe::Kind::Captioning: return QStringLiteral("captioning");
-    case FewShotRecipe::Kind::Vqa: return QStringLiteral("vqa");
-    case FewShotRecipe::Kind::Custom: return QStringLiteral("custom");
+    case FewShotRecipe::Kind::Captioning:
+      return QStringLiteral("captioning");
+    case FewShotRecipe::Kind::Vqa:
+      return QStringLiteral("vqa");
+    case FewShotRecipe::Kind::Custom:
+      return QStringLiteral("custom");
   }
   return {};
 }
@@ -31,8 +34,8 @@ QString fill(QString text, const FewShotRow& row) {
 }
 
 QJsonObject rowToJson(const FewShotRow& row, const QDir& base, bool withAnswer) {
-  QJsonObject o{{QStringLiteral("media"), row.mediaPath.isEmpty() ? QString()
-                                                                  : base.relativeFilePath(row.mediaPath)},
+  QJsonObject o{{QStringLiteral("media"),
+                 row.mediaPath.isEmpty() ? QString() : base.relativeFilePath(row.mediaPath)},
                 {QStringLiteral("question"), row.question}};
   if (withAnswer) o[QStringLiteral("answer")] = row.answer;
   return o;
@@ -49,10 +52,12 @@ FewShotRow rowFromJson(const QJsonObject& o, const QDir& base) {
 
 QString FewShotRecipe::builtInTemplate(Kind kind) {
   switch (kind) {
-    case Kind::Captioning: return QStringLiteral("<image>Output: {answer}<|endofchunk|>");
+    case Kind::Captioning:
+      return QStringLiteral("<image>Output: {answer}<|endofchunk|>");
     case Kind::Vqa:
       return QStringLiteral("<image>Question: {question} Short answer: {answer}<|endofchunk|>");
-    case Kind::Custom: break;
+    case Kind::Custom:
+      break;
   }
   return {};
 }
@@ -74,7 +79,8 @@ FewShotPrompt FewShotRecipe::build() const {
   // out, as the model's tokenizer attaches it to the answer's first word.
   const int cut = tmpl.indexOf(kAnswer);
   prompt.text += fill(cut >= 0 ? tmpl.left(cut) : tmpl, m_query).trimmed();
-  if (!m_query.mediaPath.isEmpty() && tmpl.contains(kImageMarker)) prompt.mediaPaths << m_query.mediaPath;
+  if (!m_query.mediaPath.isEmpty() && tmpl.contains(kImageMarker))
+    prompt.mediaPaths << m_query.mediaPath;
   return prompt;
 }
 

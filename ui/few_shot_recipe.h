@@ -6,6 +6,7 @@
 #include <QCoreApplication>
 #include <QJsonObject>
 #include <QList>
+#include <QMetaType>
 #include <QString>
 #include <QStringList>
 
@@ -23,6 +24,8 @@ struct FewShotPrompt {
   QString text;            // exactly what the model reads, special tokens included
   QStringList mediaPaths;  // one per <image> marker, in order
 };
+
+Q_DECLARE_METATYPE(FewShotPrompt)
 
 class FewShotRecipe {
   Q_DECLARE_TR_FUNCTIONS(FewShotRecipe)

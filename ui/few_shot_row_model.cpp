@@ -14,7 +14,8 @@ FewShotRowModel::FewShotRowModel(QObject* parent) : QAbstractTableModel(parent) 
   // Thumbnails arrive later: repaint the media column when one is ready.
   connect(ThumbnailCache::instance(), &ThumbnailCache::ready, this, [this](const QString& path) {
     for (int r = 0; r < m_recipe.rows().size(); ++r)
-      if (m_recipe.rows()[r].mediaPath == path) emit dataChanged(index(r, MediaColumn), index(r, MediaColumn));
+      if (m_recipe.rows()[r].mediaPath == path)
+        emit dataChanged(index(r, MediaColumn), index(r, MediaColumn));
   });
 }
 
@@ -86,7 +87,9 @@ int FewShotRowModel::rowCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : static_cast<int>(m_recipe.rows().size());
 }
 
-int FewShotRowModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int FewShotRowModel::columnCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant FewShotRowModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid()) return {};
@@ -96,8 +99,10 @@ QVariant FewShotRowModel::data(const QModelIndex& index, int role) const {
       if (role == Qt::DisplayRole) return QFileInfo(row.mediaPath).fileName();
       if (role == Qt::ToolTipRole) return row.mediaPath;
       if (role == Qt::DecorationRole && !row.mediaPath.isEmpty()) {
-        if (const Thumbnail* t = ThumbnailCache::instance()->find(row.mediaPath, isVideo(row.mediaPath)))
-          if (!t->image.isNull()) return t->image.scaled(48, 48, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+        if (const Thumbnail* t =
+                ThumbnailCache::instance()->find(row.mediaPath, isVideo(row.mediaPath)))
+          if (!t->image.isNull())
+            return t->image.scaled(48, 48, Qt::KeepAspectRatio, Qt::SmoothTransformation);
       }
       return {};
     case QuestionColumn:
@@ -120,9 +125,12 @@ QVariant FewShotRowModel::headerData(int section, Qt::Orientation orientation, i
   if (role != Qt::DisplayRole) return {};
   if (orientation == Qt::Vertical) return section + 1;
   switch (section) {
-    case MediaColumn: return tr("Image or clip");
-    case QuestionColumn: return tr("Question");
-    case AnswerColumn: return tr("Expected output");
+    case MediaColumn:
+      return tr("Image or clip");
+    case QuestionColumn:
+      return tr("Question");
+    case AnswerColumn:
+      return tr("Expected output");
   }
   return {};
 }
@@ -144,9 +152,13 @@ Qt::ItemFlags FewShotRowModel::flags(const QModelIndex& index) const {
   return f;
 }
 
-Qt::DropActions FewShotRowModel::supportedDropActions() const { return Qt::MoveAction | Qt::CopyAction; }
+Qt::DropActions FewShotRowModel::supportedDropActions() const {
+  return Qt::MoveAction | Qt::CopyAction;
+}
 
-QStringList FewShotRowModel::mimeTypes() const { return {kRowMime, QStringLiteral("text/uri-list")}; }
+QStringList FewShotRowModel::mimeTypes() const {
+  return {kRowMime, QStringLiteral("text/uri-list")};
+}
 
 QMimeData* FewShotRowModel::mimeData(const QModelIndexList& indexes) const {
   if (indexes.isEmpty()) return nullptr;

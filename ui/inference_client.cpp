@@ -23,11 +23,10 @@ InferenceClient::InferenceClient(QObject* parent) : QObject(parent) {
             emit modelFailed(dir, message);
           });
   connect(m_worker, &InferenceWorker::pieceReady, this, &InferenceClient::pieceReady);
-  connect(m_worker, &InferenceWorker::generationFinished, this,
-          [this](const GenerationInfo& info) {
-            if (info.requestId == m_running) setRunning(0);
-            emit generationFinished(info);
-          });
+  connect(m_worker, &InferenceWorker::generationFinished, this, [this](const GenerationInfo& info) {
+    if (info.requestId == m_running) setRunning(0);
+    emit generationFinished(info);
+  });
   connect(m_worker, &InferenceWorker::generationFailed, this,
           [this](quint64 id, const QString& message) {
             if (id == m_running) setRunning(0);
@@ -48,7 +47,8 @@ void InferenceClient::loadModel(const QString& dir, const LoadSettings& settings
   m_loading = true;
   m_model = {};
   QMetaObject::invokeMethod(
-      m_worker, [w = m_worker, dir, settings] { w->loadModel(dir, settings); }, Qt::QueuedConnection);
+      m_worker, [w = m_worker, dir, settings] { w->loadModel(dir, settings); },
+      Qt::QueuedConnection);
 }
 
 quint64 InferenceClient::generate(GenerationRequest request) {

@@ -13,11 +13,16 @@ namespace {
 
 StopKind toStopKind(flamingo::StopReason r) {
   switch (r) {
-    case flamingo::StopReason::kMaxTokens: return StopKind::MaxTokens;
-    case flamingo::StopReason::kStopToken: return StopKind::StopToken;
-    case flamingo::StopReason::kStopString: return StopKind::StopString;
-    case flamingo::StopReason::kCancelled: return StopKind::Cancelled;
-    case flamingo::StopReason::kContextFull: return StopKind::ContextFull;
+    case flamingo::StopReason::kMaxTokens:
+      return StopKind::MaxTokens;
+    case flamingo::StopReason::kStopToken:
+      return StopKind::StopToken;
+    case flamingo::StopReason::kStopString:
+      return StopKind::StopString;
+    case flamingo::StopReason::kCancelled:
+      return StopKind::Cancelled;
+    case flamingo::StopReason::kContextFull:
+      return StopKind::ContextFull;
   }
   return StopKind::MaxTokens;
 }
@@ -84,6 +89,12 @@ void InferenceWorker::forgetSession() {
 }
 
 void InferenceWorker::appendTurn(const Turn& turn, const GenerationSettings& settings) {
+  if (!turn.fromUser) {
+    // A reply is read back as plain text: should the model ever have written the
+    // image token, it must not count as a marker without a medium.
+    m_session->append_text(QString(turn.text).remove(QStringLiteral("<image>")).toStdString());
+    return;
+  }
   if (turn.mediaPaths.isEmpty()) {
     m_session->append_text(turn.text.toStdString());
     return;
@@ -96,7 +107,8 @@ void InferenceWorker::appendTurn(const Turn& turn, const GenerationSettings& set
   const int modelFrames = m_model->config().perceiver.max_frames;
   if (modelFrames > 0) p.max_frames = std::min(p.max_frames, modelFrames);
   std::vector<flamingo::MediaTensor> media;
-  for (const QString& path : turn.mediaPaths) media.push_back(flamingo::load_media(toPath(path), p));
+  for (const QString& path : turn.mediaPaths)
+    media.push_back(flamingo::load_media(toPath(path), p));
   m_session->append_text_with_media(turn.text.toStdString(), std::move(media));
 }
 
@@ -140,7 +152,8 @@ GenerationInfo InferenceWorker::run(const GenerationRequest& request) {
 
   const quint64 id = request.id;
   const auto result = m_session->generate(
-      options, [this, id](const std::string& piece) { emit pieceReady(id, QString::fromStdString(piece)); },
+      options,
+      [this, id](const std::string& piece) { emit pieceReady(id, QString::fromStdString(piece)); },
       &m_cancel);
 
   info.text = QString::fromStdString(result.text);

@@ -7,7 +7,10 @@
 #include <QToolButton>
 
 InlineMessage::InlineMessage(QWidget* parent)
-    : QFrame(parent), m_icon(new QLabel(this)), m_text(new QLabel(this)), m_close(new QToolButton(this)) {
+    : QFrame(parent),
+      m_icon(new QLabel(this)),
+      m_text(new QLabel(this)),
+      m_close(new QToolButton(this)) {
   setObjectName(QStringLiteral("inlineMessage"));
   setAccessibleName(tr("Message"));
   m_text->setWordWrap(true);
@@ -46,10 +49,10 @@ void InlineMessage::applyStyle() {
   m_styling = true;
   const bool error = m_level == Level::Error;
   const int side = style()->pixelMetric(QStyle::PM_SmallIconSize);
-  m_icon->setPixmap(style()
-                        ->standardIcon(error ? QStyle::SP_MessageBoxWarning
-                                             : QStyle::SP_MessageBoxInformation)
-                        .pixmap(side, side));
+  m_icon->setPixmap(
+      style()
+          ->standardIcon(error ? QStyle::SP_MessageBoxWarning : QStyle::SP_MessageBoxInformation)
+          .pixmap(side, side));
   // Tinted from the palette, so the banner reads in light and dark themes alike.
   const QColor base = palette().color(QPalette::Base);
   const QColor accent = error ? QColor(214, 69, 65) : palette().color(QPalette::Highlight);

@@ -34,12 +34,14 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     : QMainWindow(parent), m_settings(AppSettings::read()) {
   setWindowTitle(tr("Flamingo Chat"));
   setAcceptDrops(true);  // images and videos dropped anywhere go to the composer
-  m_store = new ConversationStore(options.dataDir.isEmpty() ? ConversationStore::defaultRoot() : options.dataDir);
+  m_store = new ConversationStore(options.dataDir.isEmpty() ? ConversationStore::defaultRoot()
+                                                            : options.dataDir);
   m_list = new ConversationListModel(this);
   m_client = new InferenceClient(this);
   m_chat = new ChatController(m_list, m_store, m_client, this);
   m_chat->setGenerationSettings(m_settings.generation);
-  ThumbnailCache::instance()->setVideoSampling(m_settings.generation.videoFps, m_settings.generation.maxFrames);
+  ThumbnailCache::instance()->setVideoSampling(m_settings.generation.videoFps,
+                                               m_settings.generation.maxFrames);
 
   m_sidebar = new Sidebar(m_list, this);
   auto* splitter = new QSplitter(this);
@@ -74,7 +76,12 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
   resize(1200, 800);
 }
 
-MainWindow::~MainWindow() { delete m_store; }
+MainWindow::~MainWindow() {
+  // The worker's thread first (it joins), then what its signals would have reached.
+  delete m_chat;
+  delete m_client;
+  delete m_store;
+}
 
 QWidget* MainWindow::createCentre() {
   auto* centre = new QWidget(this);
@@ -103,9 +110,11 @@ QWidget* MainWindow::createCentre() {
 
 void MainWindow::createActions() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
-  QAction* newChat = file->addAction(tr("&New chat"), m_chat, [this] { m_chat->newConversation(); });
+  QAction* newChat =
+      file->addAction(tr("&New chat"), m_chat, [this] { m_chat->newConversation(); });
   newChat->setShortcut(QKeySequence::New);
-  QAction* attach = file->addAction(tr("&Attach images or videos…"), this, &MainWindow::attachFiles);
+  QAction* attach =
+      file->addAction(tr("&Attach images or videos…"), this, &MainWindow::attachFiles);
   attach->setShortcut(QKeySequence::Open);
   file->addAction(tr("&Export chat…"), this, [this] { exportConversation(m_chat->current().id); });
   file->addSeparator();
@@ -120,7 +129,8 @@ void MainWindow::createActions() {
   find->setShortcut(QKeySequence::Find);
   QAction* rename = edit->addAction(tr("&Rename chat"), m_sidebar, &Sidebar::renameCurrent);
   rename->setShortcut(Qt::Key_F2);
-  QAction* regenerate = edit->addAction(tr("Re&generate reply"), m_chat, [this] { m_chat->regenerate(); });
+  QAction* regenerate =
+      edit->addAction(tr("Re&generate reply"), m_chat, [this] { m_chat->regenerate(); });
   regenerate->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
@@ -132,8 +142,10 @@ void MainWindow::createActions() {
   // Stop is one key away while the model writes; otherwise Esc leaves editing.
   auto* stop = new QShortcut(QKeySequence(Qt::Key_Escape), this);
   connect(stop, &QShortcut::activated, this, [this] {
-    if (m_chat->isGenerating()) m_chat->stop();
-    else m_composer->cancelEdit();
+    if (m_chat->isGenerating())
+      m_chat->stop();
+    else
+      m_composer->cancelEdit();
   });
 
   QToolBar* bar = addToolBar(tr("Main"));

@@ -4,11 +4,11 @@
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QLabel>
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QStackedWidget>
-#include <QLabel>
 
 #include "ui/chat_controller.h"
 #include "ui/chat_view.h"
@@ -63,12 +63,15 @@ void MainWindow::connectChat() {
   connect(m_composer, &Composer::stopRequested, m_chat, &ChatController::stop);
   connect(m_composer, &Composer::attachRequested, this, &MainWindow::attachFiles);
   connect(m_composer, &Composer::refused, this, &MainWindow::showError);
-  connect(m_composer, &Composer::editLastRequested, this, [this] { editMessage(m_chat->lastUserMessage()); });
+  connect(m_composer, &Composer::editLastRequested, this,
+          [this] { editMessage(m_chat->lastUserMessage()); });
   connect(m_composer, &Composer::imagePasted, this, [this](const QImage& image) {
     QString error;
     const QString path = m_store->savePastedImage(image, &error);
-    if (path.isEmpty()) showError(error);
-    else m_composer->addFiles({path});
+    if (path.isEmpty())
+      showError(error);
+    else
+      m_composer->addFiles({path});
   });
   connect(m_builder, &FewShotBuilder::refused, this, &MainWindow::showError);
   connect(m_builder, &FewShotBuilder::runRequested, this,
@@ -78,13 +81,18 @@ void MainWindow::connectChat() {
   connect(m_client, &InferenceClient::modelLoaded, this, [this](const ModelInfo& info) {
     if (m_loadCancelled) return;
     m_view->setModelName(info.name);
-    showModelState(tr("Model: %1 (%2) on %3").arg(info.name, info.directory, info.device.toUpper()));
+    if (!m_chat->isGenerating()) m_view->setConversation(m_chat->current());  // relabel replies
+    showModelState(
+        tr("Model: %1 (%2) on %3").arg(info.name, info.directory, info.device.toUpper()));
   });
-  connect(m_client, &InferenceClient::modelFailed, this, [this](const QString& dir, const QString& error) {
-    if (m_loadCancelled) return;
-    showModelState(tr("No model loaded: %1 could not be loaded.").arg(dir));
-    showError(tr("The model could not be loaded: %1\nChoose another model directory in Settings.").arg(error));
-  });
+  connect(m_client, &InferenceClient::modelFailed, this,
+          [this](const QString& dir, const QString& error) {
+            if (m_loadCancelled) return;
+            showModelState(tr("No model loaded: %1 could not be loaded.").arg(dir));
+            showError(
+                tr("The model could not be loaded: %1\nChoose another model directory in Settings.")
+                    .arg(error));
+          });
   connect(m_cancelLoad, &QPushButton::clicked, this, [this] {
     // Model::load cannot be interrupted: its result is dropped when it arrives.
     m_loadCancelled = true;
@@ -110,12 +118,13 @@ void MainWindow::restoreConversations() {
 
 QString MainWindow::chooseModel(const QString& requested) {
   QStringList models = m_settings.availableModels();
-  if (!requested.isEmpty() && !models.contains(QDir::cleanPath(requested))) models.prepend(QDir::cleanPath(requested));
+  if (!requested.isEmpty() && !models.contains(QDir::cleanPath(requested)))
+    models.prepend(QDir::cleanPath(requested));
   m_models->clear();
   for (const QString& dir : models) m_models->addItem(QFileInfo(dir).fileName(), dir);
   m_models->setEnabled(!models.isEmpty());
   if (models.isEmpty()) m_models->addItem(tr("No model"));
-  QString chosen = !requested.isEmpty() ? QDir::cleanPath(requested)
+  QString chosen = !requested.isEmpty()                      ? QDir::cleanPath(requested)
                    : models.contains(m_settings.activeModel) ? m_settings.activeModel
                                                              : models.value(0);
   m_models->setCurrentIndex(qMax(0, m_models->findData(chosen)));
@@ -123,6 +132,7 @@ QString MainWindow::chooseModel(const QString& requested) {
 }
 
 void MainWindow::loadModel(const QString& dir) {
+  m_chat->stop();  // the worker loads only once the reply in progress has ended
   m_modelDir = dir;
   m_loadCancelled = false;
   showModelState(tr("Loading model %1…").arg(dir));
@@ -138,9 +148,10 @@ void MainWindow::showModelState(const QString& text) {
   m_cancelLoad->setVisible(loading);
   QString welcome = text;
   if (m_modelDir.isEmpty())
-    welcome = tr("No model is bundled with this build yet, so there is nothing to chat with. "
-                 "Convert one with <tt>flamingo convert-llama2c</tt> and add its folder in "
-                 "<b>Settings</b>, or start with <tt>--model DIR</tt>.");
+    welcome =
+        tr("No model is bundled with this build yet, so there is nothing to chat with. "
+           "Convert one with <tt>flamingo convert-llama2c</tt> and add its folder in "
+           "<b>Settings</b>, or start with <tt>--model DIR</tt>.");
   m_welcome->setModelStatus(welcome);
 }
 
@@ -149,8 +160,9 @@ void MainWindow::showStats(const GenerationInfo& info) {
   parts << (info.stop == StopKind::Cancelled ? tr("Stopped") : tr("Ready"));
   parts << tr("%1 tok/s").arg(info.tokensPerSecond, 0, 'f', 0);
   parts << tr("first token %1 ms").arg(info.timeToFirstTokenMs, 0, 'f', 0);
-  parts << (info.mediaInContext == 1 ? tr("1 image or video in context")
-                                     : tr("%1 images or videos in context").arg(info.mediaInContext));
+  parts << (info.mediaInContext == 1
+                ? tr("1 image or video in context")
+                : tr("%1 images or videos in context").arg(info.mediaInContext));
   parts << tr("%1 tokens of context used").arg(info.contextUsed);
   if (info.stop == StopKind::ContextFull) parts << tr("the context is full: start a new chat");
   m_stats->setText(parts.join(QStringLiteral(" · ")));
@@ -158,18 +170,20 @@ void MainWindow::showStats(const GenerationInfo& info) {
 
 void MainWindow::updateStack() {
   // An empty chat shows the welcome panel instead of an empty page.
-  m_stack->setCurrentWidget(m_chat->current().messages.isEmpty() ? static_cast<QWidget*>(m_welcome) : m_view);
+  m_stack->setCurrentWidget(m_chat->current().messages.isEmpty() ? static_cast<QWidget*>(m_welcome)
+                                                                 : m_view);
 }
 
 void MainWindow::send(const QString& text, const QStringList& media, int editIndex) {
   m_message->hide();
-  const bool sent = editIndex >= 0 ? m_chat->editAndResend(editIndex, text, media) : m_chat->send(text, media);
+  const bool sent =
+      editIndex >= 0 ? m_chat->editAndResend(editIndex, text, media) : m_chat->send(text, media);
   if (sent) m_composer->clear();
 }
 
 void MainWindow::attachFiles() {
-  const QStringList files =
-      QFileDialog::getOpenFileNames(this, tr("Attach images or videos"), {}, MediaFiles::dialogFilter());
+  const QStringList files = QFileDialog::getOpenFileNames(this, tr("Attach images or videos"), {},
+                                                          MediaFiles::dialogFilter());
   if (!files.isEmpty()) m_composer->addFiles(files);
 }
 
@@ -185,15 +199,19 @@ void MainWindow::exportConversation(const QString& id) {
   if (row < 0) return;
   const Conversation c = id == m_chat->current().id ? m_chat->current() : m_list->at(row);
   QString filter;
-  const QString path = QFileDialog::getSaveFileName(this, tr("Export chat"), c.title + QStringLiteral(".md"),
-                                                    tr("Markdown (*.md);;HTML (*.html)"), &filter);
+  const QString path =
+      QFileDialog::getSaveFileName(this, tr("Export chat"), c.title + QStringLiteral(".md"),
+                                   tr("Markdown (*.md);;HTML (*.html)"), &filter);
   if (path.isEmpty()) return;
   QString error;
-  const bool html = path.endsWith(QLatin1String(".html"), Qt::CaseInsensitive) || filter.contains(QLatin1String("html"));
+  const bool html = path.endsWith(QLatin1String(".html"), Qt::CaseInsensitive) ||
+                    filter.contains(QLatin1String("html"));
   const bool ok = html ? ConversationExporter::writeHtml(c, path, &error)
                        : ConversationExporter::writeMarkdown(c, path, &error);
-  if (ok) m_message->showMessage(tr("Exported to %1").arg(path), InlineMessage::Level::Info);
-  else showError(error);
+  if (ok)
+    m_message->showMessage(tr("Exported to %1").arg(path), InlineMessage::Level::Info);
+  else
+    showError(error);
 }
 
 void MainWindow::openSettings() {
@@ -203,11 +221,15 @@ void MainWindow::openSettings() {
   m_settings = dialog.settings();
   m_settings.write();
   m_chat->setGenerationSettings(m_settings.generation);
-  ThumbnailCache::instance()->setVideoSampling(m_settings.generation.videoFps, m_settings.generation.maxFrames);
+  ThumbnailCache::instance()->setVideoSampling(m_settings.generation.videoFps,
+                                               m_settings.generation.maxFrames);
   const QString dir = chooseModel(QString());
-  if (dir != m_modelDir || before.load.device != m_settings.load.device || before.load.threads != m_settings.load.threads) {
-    if (dir.isEmpty()) showModelState(tr("No model loaded: no model is bundled yet."));
-    else loadModel(dir);
+  if (dir != m_modelDir || before.load.device != m_settings.load.device ||
+      before.load.threads != m_settings.load.threads) {
+    if (dir.isEmpty())
+      showModelState(tr("No model loaded: no model is bundled yet."));
+    else
+      loadModel(dir);
   }
 }
 
@@ -215,10 +237,14 @@ void MainWindow::useCard(const SampleCard& card) {
   if (card.action == SampleCard::Action::Builder) {
     FewShotRecipe recipe;
     QString error;
-    if (!card.recipe.isEmpty() && FewShotRecipe::load(card.recipe, &recipe, &error)) m_builder->setRecipe(recipe);
-    else if (!card.recipe.isEmpty()) showError(error);
-    else m_builder->setKind(card.templateName == QLatin1String("vqa") ? FewShotRecipe::Kind::Vqa
-                                                                     : FewShotRecipe::Kind::Captioning);
+    if (!card.recipe.isEmpty() && FewShotRecipe::load(card.recipe, &recipe, &error))
+      m_builder->setRecipe(recipe);
+    else if (!card.recipe.isEmpty())
+      showError(error);
+    else
+      m_builder->setKind(card.templateName == QLatin1String("vqa")
+                             ? FewShotRecipe::Kind::Vqa
+                             : FewShotRecipe::Kind::Captioning);
     showBuilder(true);
     return;
   }

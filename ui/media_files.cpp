@@ -12,8 +12,12 @@ MediaCheck MediaFiles::check(const QString& path) {
   const QString name = QFileInfo(path).fileName();
   try {
     switch (flamingo::media_kind(QFile::encodeName(path).toStdString())) {
-      case flamingo::MediaKind::kImage: result.ok = true; break;
-      case flamingo::MediaKind::kVideo: result.ok = result.video = true; break;
+      case flamingo::MediaKind::kImage:
+        result.ok = true;
+        break;
+      case flamingo::MediaKind::kVideo:
+        result.ok = result.video = true;
+        break;
       case flamingo::MediaKind::kUnsupported:
         result.error = tr("%1 is not an image or a video, so it was not attached. "
                           "Flamingo reads PNG, JPEG, BMP, WebP, TIFF and GIF images and "
@@ -39,6 +43,7 @@ QStringList MediaFiles::localFiles(const QMimeData* data) {
 }
 
 QString MediaFiles::dialogFilter() {
-  return tr("Images and videos (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff *.gif *.avi *.mp4 "
-            "*.m4v *.mov *.mkv *.webm *.mpg *.mpeg *.ogv *.wmv *.flv);;All files (*)");
+  return tr(
+      "Images and videos (*.png *.jpg *.jpeg *.bmp *.webp *.tif *.tiff *.gif *.avi *.mp4 "
+      "*.m4v *.mov *.mkv *.webm *.mpg *.mpeg *.ogv *.wmv *.flv);;All files (*)");
 }

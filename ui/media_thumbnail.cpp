@@ -67,13 +67,16 @@ void MediaThumbnail::paintEvent(QPaintEvent*) {
   if (!m_image.isNull()) {
     // Cover the box, cropping the longer side, as photo apps do.
     const QSize target = m_image.size().scaled(size(), Qt::KeepAspectRatioByExpanding);
-    const QRect placed(QPoint((width() - target.width()) / 2, (height() - target.height()) / 2), target);
+    const QRect placed(QPoint((width() - target.width()) / 2, (height() - target.height()) / 2),
+                       target);
     p.drawImage(placed, m_image);
   } else {
-    const QIcon icon = style()->standardIcon(m_media.video ? QStyle::SP_MediaPlay : QStyle::SP_FileIcon);
+    const QIcon icon =
+        style()->standardIcon(m_media.video ? QStyle::SP_MediaPlay : QStyle::SP_FileIcon);
     icon.paint(&p, rect().adjusted(0, 0, 0, -20), Qt::AlignCenter);
     p.setPen(palette().color(QPalette::PlaceholderText));
-    p.drawText(rect().adjusted(6, 0, -6, -6), Qt::AlignHCenter | Qt::AlignBottom | Qt::TextSingleLine,
+    p.drawText(rect().adjusted(6, 0, -6, -6),
+               Qt::AlignHCenter | Qt::AlignBottom | Qt::TextSingleLine,
                fontMetrics().elidedText(m_media.name, Qt::ElideMiddle, width() - 12));
   }
   if (m_media.video) {
@@ -82,7 +85,8 @@ void MediaThumbnail::paintEvent(QPaintEvent*) {
     f.setPointSizeF(f.pointSizeF() * 0.85);
     p.setFont(f);
     const QFontMetrics fm(f);
-    const QRectF pill(6, height() - fm.height() - 12, fm.horizontalAdvance(badge) + 14, fm.height() + 6);
+    const QRectF pill(6, height() - fm.height() - 12, fm.horizontalAdvance(badge) + 14,
+                      fm.height() + 6);
     p.setPen(Qt::NoPen);
     p.setBrush(QColor(0, 0, 0, 170));
     p.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2);
@@ -111,9 +115,12 @@ void openMediaViewer(const MediaRef& media, QWidget* parent) {
     image = reader.read();
   }
   if (image.isNull())
-    if (const Thumbnail* t = ThumbnailCache::instance()->find(media.path, media.video)) image = t->image;
-  if (image.isNull()) label->setText(MediaThumbnail::tr("This file cannot be shown here."));
-  else label->setPixmap(QPixmap::fromImage(image));
+    if (const Thumbnail* t = ThumbnailCache::instance()->find(media.path, media.video))
+      image = t->image;
+  if (image.isNull())
+    label->setText(MediaThumbnail::tr("This file cannot be shown here."));
+  else
+    label->setPixmap(QPixmap::fromImage(image));
   area->setWidget(label);
   area->setWidgetResizable(true);
   layout->addWidget(area);
@@ -124,6 +131,7 @@ void openMediaViewer(const MediaRef& media, QWidget* parent) {
                    [path = media.path] { QDesktopServices::openUrl(QUrl::fromLocalFile(path)); });
   QObject::connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::close);
   layout->addWidget(buttons);
-  dialog->resize(image.isNull() ? QSize(360, 200) : image.size().boundedTo({1000, 760}) + QSize(40, 80));
+  dialog->resize(image.isNull() ? QSize(360, 200)
+                                : image.size().boundedTo({1000, 760}) + QSize(40, 80));
   dialog->show();
 }

@@ -41,7 +41,8 @@ MessageWidget::MessageWidget(const Message& message, const QString& modelName, Q
   m_copy->setToolTip(tr("Copy this message"));
   m_edit->setToolTip(tr("Change this message and send it again"));
   m_regenerate->setToolTip(tr("Write this reply again (Ctrl+R)"));
-  connect(m_copy, &QToolButton::clicked, this, [this] { QApplication::clipboard()->setText(plainText()); });
+  connect(m_copy, &QToolButton::clicked, this,
+          [this] { QApplication::clipboard()->setText(plainText()); });
   connect(m_edit, &QToolButton::clicked, this, &MessageWidget::editRequested);
   connect(m_regenerate, &QToolButton::clicked, this, &MessageWidget::regenerateRequested);
 
@@ -77,7 +78,8 @@ QLabel* MessageWidget::makeTextLabel(const QString& text) {
   auto* label = new QLabel(this);
   label->setWordWrap(true);
   // Replies are Markdown; the user's words are shown exactly as typed.
-  label->setTextFormat(m_message.role == Message::Role::Assistant ? Qt::MarkdownText : Qt::PlainText);
+  label->setTextFormat(m_message.role == Message::Role::Assistant ? Qt::MarkdownText
+                                                                  : Qt::PlainText);
   label->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse);
   label->setOpenExternalLinks(true);
   label->setText(text);
@@ -128,7 +130,8 @@ void MessageWidget::rebuildBody() {
       }
     }
     if (raw.endsWith(QLatin1Char('\n'))) row = nullptr;
-    if (!last && i < m_message.media.size()) flow()->addWidget(new MediaThumbnail(m_message.media[i], 150, this));
+    if (!last && i < m_message.media.size())
+      flow()->addWidget(new MediaThumbnail(m_message.media[i], 128, this));
   }
 }
 
@@ -138,8 +141,10 @@ void MessageWidget::setMessage(const Message& message) {
   m_message = message;
   // While a reply streams only its last text changes: update that label alone, so
   // nothing else is rebuilt and nothing flickers.
-  if (sameShape) updateStreamingText();
-  else rebuildBody();
+  if (sameShape)
+    updateStreamingText();
+  else
+    rebuildBody();
   updateFooter();
 }
 
@@ -192,7 +197,8 @@ void MessageWidget::applyStyle() {
                                        base.greenF() * (1 - mix) + tint.greenF() * mix,
                                        base.blueF() * (1 - mix) + tint.blueF() * mix);
   const QColor border = user ? fill : pal.color(QPalette::Midlight);
-  setStyleSheet(QStringLiteral("QFrame#%1 { background: %2; border: 1px solid %3; border-radius: 12px; }")
-                    .arg(objectName(), fill.name(), border.name()));
+  setStyleSheet(
+      QStringLiteral("QFrame#%1 { background: %2; border: 1px solid %3; border-radius: 12px; }")
+          .arg(objectName(), fill.name(), border.name()));
   m_styling = false;
 }

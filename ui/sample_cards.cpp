@@ -25,7 +25,8 @@ QList<SampleCard> SampleCards::load(const QString& dir) {
   QFile file(dir + QStringLiteral("/samples.json"));
   if (dir.isEmpty() || !file.open(QIODevice::ReadOnly)) return builtIn();
   const QDir base(dir);
-  const QJsonArray list = QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("cards")).toArray();
+  const QJsonArray list =
+      QJsonDocument::fromJson(file.readAll()).object().value(QStringLiteral("cards")).toArray();
   for (const auto& v : list) {
     const QJsonObject o = v.toObject();
     SampleCard c;
@@ -35,7 +36,8 @@ QList<SampleCard> SampleCards::load(const QString& dir) {
                    ? SampleCard::Action::Builder
                    : SampleCard::Action::Chat;
     c.text = o.value(QStringLiteral("text")).toString();
-    for (const auto& m : o.value(QStringLiteral("media")).toArray()) c.media << base.absoluteFilePath(m.toString());
+    for (const auto& m : o.value(QStringLiteral("media")).toArray())
+      c.media << base.absoluteFilePath(m.toString());
     const QString recipe = o.value(QStringLiteral("recipe")).toString();
     if (!recipe.isEmpty()) c.recipe = base.absoluteFilePath(recipe);
     c.templateName = o.value(QStringLiteral("template")).toString();
@@ -47,8 +49,9 @@ QList<SampleCard> SampleCards::load(const QString& dir) {
 QList<SampleCard> SampleCards::builtIn() {
   SampleCard caption;
   caption.title = tr("Describe a picture");
-  caption.description = tr("Attach a photo, then send. The model writes a caption after "
-                           "\"Output:\".");
+  caption.description =
+      tr("Attach a photo, then send. The model writes a caption after "
+         "\"Output:\".");
   caption.text = QStringLiteral("<image>Output:");
   SampleCard question;
   question.title = tr("Ask about a picture");
@@ -56,9 +59,10 @@ QList<SampleCard> SampleCards::builtIn() {
   question.text = QStringLiteral("<image>Question: What is in this picture? Short answer:");
   SampleCard fewShot;
   fewShot.title = tr("Teach a new word");
-  fewShot.description = tr("Show two pictures with their names, say a \"dax\" and a \"blicket\", "
-                           "then ask about a third. Examples before a question teach the "
-                           "model a new task.");
+  fewShot.description =
+      tr("Show two pictures with their names, say a \"dax\" and a \"blicket\", "
+         "then ask about a third. Examples before a question teach the "
+         "model a new task.");
   fewShot.action = SampleCard::Action::Builder;
   fewShot.templateName = QStringLiteral("captioning");
   return {caption, question, fewShot};

@@ -17,9 +17,9 @@ struct SampleCard {
   QString title;
   QString description;
   Action action = Action::Chat;
-  QString text;        // chat: the prompt, <image> where each medium goes
-  QStringList media;   // chat: absolute paths
-  QString recipe;      // builder: a recipe to load (absolute), or empty
+  QString text;          // chat: the prompt, <image> where each medium goes
+  QStringList media;     // chat: absolute paths
+  QString recipe;        // builder: a recipe to load (absolute), or empty
   QString templateName;  // builder without recipe: "captioning" or "vqa"
 };
 

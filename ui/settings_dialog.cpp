@@ -71,10 +71,13 @@ QWidget* SettingsDialog::createModelPage() {
     if (item && item->flags() & Qt::ItemIsSelectable) delete item;
   });
   m_device = new QComboBox(page);
+  m_device->setObjectName(QStringLiteral("device"));
+  m_device->setAccessibleName(tr("Device"));
   m_device->addItem(tr("CPU"), QStringLiteral("cpu"));
   m_device->addItem(tr("CUDA GPU (needs a CUDA build of LibTorch)"), QStringLiteral("cuda"));
   // Greyed out: this build's LibTorch is CPU-only; the engine says so if asked anyway.
-  if (auto* model = qobject_cast<QStandardItemModel*>(m_device->model())) model->item(1)->setEnabled(false);
+  if (auto* model = qobject_cast<QStandardItemModel*>(m_device->model()))
+    model->item(1)->setEnabled(false);
   m_device->setCurrentIndex(qMax(0, m_device->findData(m_settings.load.device)));
   m_threads = intBox(0, QThread::idealThreadCount() * 2, m_settings.load.threads);
   m_threads->setSpecialValueText(tr("Automatic"));
@@ -91,7 +94,8 @@ QWidget* SettingsDialog::createModelPage() {
   layout->addWidget(m_models);
   layout->addLayout(buttons);
   layout->addLayout(form);
-  layout->addWidget(new QLabel(tr("Device and threads apply when the model is next loaded."), page));
+  layout->addWidget(
+      new QLabel(tr("Device and threads apply when the model is next loaded."), page));
   return page;
 }
 

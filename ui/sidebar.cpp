@@ -11,7 +11,9 @@
 #include "ui/conversation_list_model.h"
 
 Sidebar::Sidebar(ConversationListModel* model, QWidget* parent)
-    : QWidget(parent), m_proxy(new QSortFilterProxyModel(this)), m_search(new QLineEdit(this)),
+    : QWidget(parent),
+      m_proxy(new QSortFilterProxyModel(this)),
+      m_search(new QLineEdit(this)),
       m_list(new QListView(this)) {
   setObjectName(QStringLiteral("sidebar"));
   m_proxy->setSourceModel(model);
@@ -27,7 +29,10 @@ Sidebar::Sidebar(ConversationListModel* model, QWidget* parent)
   m_list->setContextMenuPolicy(Qt::CustomContextMenu);
   m_list->setUniformItemSizes(true);
   m_list->setFrameShape(QFrame::NoFrame);
-  m_list->setStyleSheet(QStringLiteral("QListView::item { padding: 6px 4px; border-radius: 4px; }"));
+  m_list->setStyleSheet(
+      QStringLiteral("QListView::item { padding: 6px 4px; border-radius: 4px; }"
+                     "QListView::item:selected { background: palette(highlight); color: "
+                     "palette(highlighted-text); }"));
   connect(m_list, &QListView::customContextMenuRequested, this, &Sidebar::showMenu);
   connect(m_list->selectionModel(), &QItemSelectionModel::currentChanged, this,
           [this](const QModelIndex& current) {

@@ -12,7 +12,8 @@ namespace {
 QImage fromRgb(const flamingo::RgbImage& rgb) {
   QImage image(rgb.width, rgb.height, QImage::Format_RGB888);
   for (int y = 0; y < rgb.height; ++y)
-    std::copy_n(rgb.rgb.data() + static_cast<size_t>(y) * rgb.width * 3, rgb.width * 3, image.scanLine(y));
+    std::copy_n(rgb.rgb.data() + static_cast<size_t>(y) * rgb.width * 3, rgb.width * 3,
+                image.scanLine(y));
   return image;
 }
 
@@ -28,10 +29,13 @@ QImage decodeImage(const QString& path) {
   reader.setAutoTransform(true);
   const QSize size = reader.size();
   // JPEG decodes straight to a smaller size, which is much faster for photos.
-  if (size.isValid() && (size.width() > ThumbnailCache::kMaxSide || size.height() > ThumbnailCache::kMaxSide))
-    reader.setScaledSize(size.scaled(ThumbnailCache::kMaxSide, ThumbnailCache::kMaxSide, Qt::KeepAspectRatio));
+  if (size.isValid() &&
+      (size.width() > ThumbnailCache::kMaxSide || size.height() > ThumbnailCache::kMaxSide))
+    reader.setScaledSize(
+        size.scaled(ThumbnailCache::kMaxSide, ThumbnailCache::kMaxSide, Qt::KeepAspectRatio));
   QImage image = reader.read();
-  if (image.isNull()) image = fromRgb(flamingo::load_image_rgb(QFile::encodeName(path).toStdString()));
+  if (image.isNull())
+    image = fromRgb(flamingo::load_image_rgb(QFile::encodeName(path).toStdString()));
   return scaledDown(image);
 }
 
@@ -55,8 +59,10 @@ Thumbnail decodeVideo(const QString& path, double fps, int maxFrames) {
     uchar* line = image.scanLine(y);
     for (int x = 0; x < tensor.width; ++x)
       for (int c = 0; c < 3; ++c)
-        line[x * 3 + c] = static_cast<uchar>(
-            qBound(0.0f, tensor.data[c * plane + static_cast<size_t>(y) * tensor.width + x] * 255.0f + 0.5f, 255.0f));
+        line[x * 3 + c] = static_cast<uchar>(qBound(
+            0.0f,
+            tensor.data[c * plane + static_cast<size_t>(y) * tensor.width + x] * 255.0f + 0.5f,
+            255.0f));
   }
   t.image = image;
   return t;

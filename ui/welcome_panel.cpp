@@ -16,18 +16,22 @@ QPushButton* makeCard(const SampleCard& card, QWidget* parent) {
   button->setCursor(Qt::PointingHandCursor);
   button->setMinimumSize(200, 120);
   button->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
-  button->setStyleSheet(QStringLiteral(
-      "QPushButton#sampleCard { text-align: left; border: 1px solid palette(mid); border-radius: 10px;"
-      " background: palette(base); padding: 12px; }"
-      "QPushButton#sampleCard:hover, QPushButton#sampleCard:focus { border: 2px solid palette(highlight); }"));
+  button->setStyleSheet(
+      QStringLiteral("QPushButton#sampleCard { text-align: left; border: 1px solid palette(mid); "
+                     "border-radius: 10px;"
+                     " background: palette(base); padding: 12px; }"
+                     "QPushButton#sampleCard:hover, QPushButton#sampleCard:focus { border: 2px "
+                     "solid palette(highlight); }"));
   auto* layout = new QVBoxLayout(button);
   layout->setContentsMargins(14, 12, 14, 12);
   auto* title = new QLabel(QStringLiteral("<b>%1</b>").arg(card.title.toHtmlEscaped()), button);
+  title->setWordWrap(true);  // long titles in other languages
   auto* text = new QLabel(card.description, button);
   text->setWordWrap(true);
-  auto* hint = new QLabel(card.action == SampleCard::Action::Builder ? WelcomePanel::tr("Open the builder →")
-                                                                     : WelcomePanel::tr("Try it →"),
-                          button);
+  auto* hint =
+      new QLabel(card.action == SampleCard::Action::Builder ? WelcomePanel::tr("Open the builder →")
+                                                            : WelcomePanel::tr("Try it →"),
+                 button);
   // A style sheet, not a palette: the card's own style sheet would override a palette.
   hint->setStyleSheet(QStringLiteral("color: palette(highlight);"));
   for (QLabel* l : {title, text, hint}) l->setAttribute(Qt::WA_TransparentForMouseEvents);

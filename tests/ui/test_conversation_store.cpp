@@ -5,6 +5,7 @@
 #include <QtTest>
 
 #include "test_media_fixtures.h"
+#include "ui/conversation_exporter.h"
 #include "ui/conversation_store.h"
 
 namespace {
@@ -24,8 +25,10 @@ class TestConversationStore : public QObject {
   void roundTripSurvivesDeletedOriginals() {
     QTemporaryDir data, originals;
     const QDir src(originals.path());
-    const QString red = fixtures::writeImage(src, "red.png", fixtures::drawShape(Qt::white, Qt::red, true));
-    const QString blue = fixtures::writeImage(src, "blue.png", fixtures::drawShape(Qt::white, Qt::blue, false));
+    const QString red =
+        fixtures::writeImage(src, "red.png", fixtures::drawShape(Qt::white, Qt::red, true));
+    const QString blue =
+        fixtures::writeImage(src, "blue.png", fixtures::drawShape(Qt::white, Qt::blue, false));
     const QString clip = fixtures::writeAvi(src, "clip.avi");
     QVERIFY(!red.isEmpty() && !blue.isEmpty() && !clip.isEmpty());
 
@@ -62,7 +65,8 @@ class TestConversationStore : public QObject {
     QCOMPARE(all[0].title, QStringLiteral("Shapes"));
     QCOMPARE(all[0].created, c.created);
     QVERIFY(all[0].messages == c.messages);
-    for (const MediaRef& m : all[0].messages[0].media) QVERIFY2(QFileInfo::exists(m.path), qPrintable(m.path));
+    for (const MediaRef& m : all[0].messages[0].media)
+      QVERIFY2(QFileInfo::exists(m.path), qPrintable(m.path));
     QCOMPARE(reopened.lastOpenId(), c.id);
   }
 
@@ -132,12 +136,51 @@ class TestConversationStore : public QObject {
     QVERIFY(problems[0].contains("broken.json"));
   }
 
+  void exportsMarkdownAndHtmlWithTheirImages() {
+    QTemporaryDir data, originals, out;
+    const QDir src(originals.path());
+    ConversationStore store(data.path());
+    Conversation c = Conversation::create("Shapes & clips");
+    Message user;
+    user.text = "<image>What is this? <image>";
+    user.media = {*store.importMedia(fixtures::writeImage(
+                      src, "red.png", fixtures::drawShape(Qt::white, Qt::red, true))),
+                  *store.importMedia(fixtures::writeAvi(src, "clip.avi"))};
+    Message reply;
+    reply.role = Message::Role::Assistant;
+    reply.text = "A **red** circle.";
+    c.messages = {user, reply};
+
+    const QString md = out.filePath("chat.md");
+    QVERIFY(ConversationExporter::writeMarkdown(c, md));
+    QFile mdFile(md);
+    QVERIFY(mdFile.open(QIODevice::ReadOnly));
+    const QString markdown = QString::fromUtf8(mdFile.readAll());
+    const QString image = QFileInfo(user.media[0].path).fileName();
+    QVERIFY2(markdown.contains("![red.png](chat_media/" + image + ")"), qPrintable(markdown));
+    QVERIFY(markdown.contains("[▶ clip.avi](chat_media/"));
+    QVERIFY(markdown.contains("A **red** circle."));
+    QVERIFY(QFileInfo::exists(out.filePath("chat_media/" + image)));
+
+    const QString html = out.filePath("chat.html");
+    QVERIFY(ConversationExporter::writeHtml(c, html));
+    QFile htmlFile(html);
+    QVERIFY(htmlFile.open(QIODevice::ReadOnly));
+    const QString page = QString::fromUtf8(htmlFile.readAll());
+    QVERIFY(page.contains("<title>Shapes &amp; clips</title>"));
+    QVERIFY(page.contains("src=\"data:image/png;base64,"));
+    QVERIFY(page.contains("<b>red</b>") || page.contains("font-weight:700"));
+    QVERIFY(page.contains("chat_media/"));  // the clip, linked beside the page
+  }
+
   void deletingAChatDropsMediaNoOtherChatUses() {
     QTemporaryDir data, originals;
     const QDir src(originals.path());
     ConversationStore store(data.path());
-    const auto shared = store.importMedia(fixtures::writeImage(src, "s.png", fixtures::drawShape(Qt::white, Qt::red, true)));
-    const auto only = store.importMedia(fixtures::writeImage(src, "o.png", fixtures::drawShape(Qt::white, Qt::blue, true)));
+    const auto shared = store.importMedia(
+        fixtures::writeImage(src, "s.png", fixtures::drawShape(Qt::white, Qt::red, true)));
+    const auto only = store.importMedia(
+        fixtures::writeImage(src, "o.png", fixtures::drawShape(Qt::white, Qt::blue, true)));
     QVERIFY(shared && only);
     Conversation kept = Conversation::create("kept");
     Message m;

@@ -21,8 +21,10 @@ inline QImage drawShape(QColor background, QColor shape, bool circle, QSize size
   p.setPen(Qt::NoPen);
   const int side = qMin(size.width(), size.height()) / 2;
   const QRect r(size.width() / 4 + frame * 6, (size.height() - side) / 2, side, side);
-  if (circle) p.drawEllipse(r);
-  else p.drawRect(r);
+  if (circle)
+    p.drawEllipse(r);
+  else
+    p.drawRect(r);
   return image;
 }
 
@@ -81,8 +83,8 @@ inline QString writeAvi(const QDir& dir, const QString& name, int frames = 6, in
   r.open("RIFF", "AVI ");
   r.open("LIST", "hdrl");
   r.open("avih");
-  for (quint32 v : {1000000u / fps, 0u, 0u, 0x10u /*has index*/, quint32(frames), 0u, 1u,
-                    0u, w, h, 0u, 0u, 0u, 0u})
+  for (quint32 v : {1000000u / fps, 0u, 0u, 0x10u /*has index*/, quint32(frames), 0u, 1u, 0u, w, h,
+                    0u, 0u, 0u, 0u})
     r.u32(v);
   r.close();
   r.open("LIST", "strl");

@@ -72,9 +72,14 @@ class TestScreenshots : public QObject {
     QStandardPaths::setTestModeEnabled(true);
     QApplication::setStyle(QStringLiteral("Fusion"));  // the same look on every machine
     const QDir dir(m_media.path());
-    m_circle = fixtures::writeImage(dir, "dax.png", fixtures::drawShape(QColor(255, 244, 214), QColor(222, 76, 60), true));
-    m_square = fixtures::writeImage(dir, "blicket.png", fixtures::drawShape(QColor(222, 238, 255), QColor(46, 110, 200), false));
-    m_triangle = fixtures::writeImage(dir, "query.png", fixtures::drawShape(QColor(228, 247, 228), QColor(222, 76, 60), true, {320, 240}, 4));
+    m_circle = fixtures::writeImage(
+        dir, "dax.png", fixtures::drawShape(QColor(255, 244, 214), QColor(222, 76, 60), true));
+    m_square = fixtures::writeImage(
+        dir, "blicket.png",
+        fixtures::drawShape(QColor(222, 238, 255), QColor(46, 110, 200), false));
+    m_triangle = fixtures::writeImage(
+        dir, "query.png",
+        fixtures::drawShape(QColor(228, 247, 228), QColor(222, 76, 60), true, {320, 240}, 4));
     m_clip = fixtures::writeAvi(dir, "rolling.avi", 6, 2, {320, 240});
   }
 
@@ -84,8 +89,10 @@ class TestScreenshots : public QObject {
       ConversationStore store(data.path());
       Conversation c = Conversation::create("Dax or blicket?");
       Message user;
-      user.text = "<image>This is a dax.<image>This is a blicket.\n<image>What is rolling in this clip?";
-      for (const QString& path : {m_circle, m_square, m_clip}) user.media.append(*store.importMedia(path));
+      user.text =
+          "<image>This is a dax.<image>This is a blicket.\n<image>What is rolling in this clip?";
+      for (const QString& path : {m_circle, m_square, m_clip})
+        user.media.append(*store.importMedia(path));
       Message reply;
       reply.role = Message::Role::Assistant;
       reply.text = "A **dax**: the red circle rolls from left to right.";
@@ -121,7 +128,8 @@ class TestScreenshots : public QObject {
     recipe.rows()[1].answer = "blicket";
     builder.setRecipe(recipe);
     QVERIFY(builder.setQueryMedia(m_triangle));
-    QVERIFY(builder.previewText().startsWith("<image>Output: dax<|endofchunk|><image>Output: blicket"));
+    QVERIFY(
+        builder.previewText().startsWith("<image>Output: dax<|endofchunk|><image>Output: blicket"));
     save(&builder, QStringLiteral("few-shot-builder.png"));
   }
 
