@@ -10,6 +10,7 @@
 #include "core/engine.h"
 #include "core/error.h"
 #include "core/llama2c_import.h"
+#include "core/safetensors.h"
 #include "core/tokenizer.h"
 
 namespace fs = std::filesystem;
@@ -165,6 +166,62 @@ TEST_F(Stories260K, MissingTensorIsNamed) {
   } catch (const FileError& e) {
     EXPECT_NE(std::string(e.what()).find("model.layers.5."), std::string::npos) << e.what();
   }
+}
+
+// Hugging Face's checkpoints store q and k with the rows of each head permuted so
+// that half rotation (i, i + E/2) equals Meta's interleaved rotation (2i, 2i+1)
+// (the permutation of transformers' convert_llama_weights_to_hf.py). So the same
+// model in both layouts must give the same logits.
+TEST_F(Stories260K, HalfRotationLayoutMatchesInterleavedOnPermutedWeights) {
+  const std::string half = std::string(FLAMINGO_TEST_TMP) + "/stories260K_half";
+  fs::remove_all(half);
+  fs::create_directories(half);
+  fs::copy_file(dir_ + "/tokenizer.model", half + "/tokenizer.model");
+  auto cfg = read_all(dir_ + "/config.json");
+  const auto pos = cfg.find("\"interleaved\"");
+  ASSERT_NE(pos, std::string::npos);
+  std::ofstream(half + "/config.json") << cfg.replace(pos, 13, "\"half\"");
+
+  SafetensorsFile in(dir_ + "/model.safetensors");
+  const auto& lm = model_->config().language_model;
+  const int E = lm.head_dim();
+  std::vector<std::vector<float>> keep;
+  std::vector<TensorToWrite> out;
+  for (const auto& info : in.tensors()) {
+    const float* src = static_cast<const float*>(in.data(info));
+    keep.emplace_back(src, src + info.nbytes / sizeof(float));
+    const bool qk = info.name.find("q_proj") != std::string::npos || info.name.find("k_proj") != std::string::npos;
+    if (qk) {
+      const int64_t rows = info.shape[0], cols = info.shape[1];
+      for (int64_t r = 0; r < rows; ++r) {
+        const int64_t head = r / E, j = (r % E) % (E / 2), c = (r % E) / (E / 2);
+        const int64_t from = head * E + 2 * j + c;  // interleaved row of pair j, component c
+        std::copy(src + from * cols, src + (from + 1) * cols, keep.back().begin() + r * cols);
+      }
+    }
+    out.push_back({info.name, DType::F32, info.shape, keep.back().data()});
+  }
+  write_safetensors(half + "/model.safetensors", out);
+
+  const auto ids = model_->tokenizer().encode("Once upon a time, a cat sat on a mat.", true);
+  auto logits = [&](const std::shared_ptr<Model>& m) {
+    Session s(m);
+    std::vector<float> all;
+    for (int id : ids) {  // token by token: the one-token step and its cache
+      s.append_tokens({id});
+      auto l = s.next_logits();
+      all.insert(all.end(), l.begin(), l.end());
+    }
+    Session whole(m);  // and the chunked operator path
+    whole.append_tokens(ids);
+    auto l = whole.next_logits();
+    all.insert(all.end(), l.begin(), l.end());
+    return all;
+  };
+  EXPECT_LE(max_abs_diff(logits(Model::load(half)), logits(model_)), 1e-4);
+  // The layout matters: the permuted weights read as interleaved give other logits.
+  std::ofstream(half + "/config.json") << cfg.replace(pos, 6, "\"interleaved\"");
+  EXPECT_GT(max_abs_diff(logits(Model::load(half)), logits(model_)), 1e-2);
 }
 
 TEST(Llama2cImport, TruncatedCheckpointIsRefused) {
