@@ -2,7 +2,9 @@
 
 #include <csignal>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "core/error.h"
 #include "core/paths.h"
@@ -45,8 +47,9 @@ int run_generate(const GenerateArgs& args) {
     session.append_text(args.prompt, args.media);
     auto options = args.options;
     options.stop_strings = args.stop_strings;
-    if (model->config().special_tokens.eos >= 0)
-      options.stop_tokens.push_back(model->config().special_tokens.eos);
+    // Flamingo ends an answer with <|endofchunk|>; plain language models with EOS.
+    for (int id : {model->config().special_tokens.eos, model->config().special_tokens.end_of_chunk})
+      if (id >= 0) options.stop_tokens.push_back(id);
     // Ctrl-C stops generation cleanly, keeping what was printed.
     std::signal(SIGINT, on_sigint);
     auto print = [](const std::string& piece) {
@@ -102,23 +105,35 @@ int run_bench(const flamingo::BenchOptions& options) {
   });
 }
 
+// The headless main job: the bundled model answers the few-shot card of the
+// bundled samples (the same cards the application's welcome panel offers).
 int run_demo(const flamingo::LoadOptions& load) {
   const std::string dir = flamingo::bundled_model_dir();
-  if (dir.empty()) {
+  const std::string samples = flamingo::bundled_samples_dir();
+  if (dir.empty() || samples.empty()) {
     std::cerr << "flamingo: no model is bundled yet, so there is no demo to run.\n"
                  "Convert one with `flamingo convert-llama2c` and run `flamingo generate --model DIR`.\n";
     return 1;
   }
-  GenerateArgs args;
-  args.model_dir = dir;
-  args.load = load;
-  args.options.sampling.temperature = 0;
-  args.options.max_new_tokens = 32;
   return guarded([&] {
-    auto model = flamingo::Model::load(dir, load);
-    auto it = model->config().prompt_templates.find("demo");
-    args.prompt = it != model->config().prompt_templates.end() ? it->second : "";
-    std::cerr << "demo prompt: " << args.prompt << "\n";
-    return run_generate(args);
+    std::ifstream in(samples + "/samples.json");
+    const auto cards = nlohmann::json::parse(in).at("cards");
+    int status = 0;
+    for (const auto& card : cards) {
+      GenerateArgs args;
+      args.model_dir = dir;
+      args.load = load;
+      args.prompt = card.at("prompt").get<std::string>();
+      for (const auto& m : card.at("media")) args.media.push_back(samples + "/" + m.get<std::string>());
+      args.options.sampling.temperature = 0;
+      args.options.max_new_tokens = 24;
+      args.stop_strings = {"<|endofchunk|>", "\n"};
+      args.quiet = true;
+      std::cout << "== " << card.at("title").get<std::string>() << "\n" << args.prompt << "\n-> ";
+      std::cout.flush();
+      status |= run_generate(args);
+      std::cout << "   (expected: " << card.value("answer", "") << ")\n";
+    }
+    return status;
   });
 }

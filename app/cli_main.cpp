@@ -99,6 +99,10 @@ int main(int argc, char** argv) {
   add_init_random(app, init_random, which);
   flamingo::TrainOptions train;
   add_train_command(app, train, which, 7);
+  std::string samples_out;
+  auto* samples = app.add_subcommand("write-samples", "Write sample images and clips of the visual world");
+  samples->add_option("--out", samples_out, "Directory")->required();
+  samples->callback([&which] { which = 9; });
   flamingo::EvalOptions eval;
   add_eval_command(app, eval, which, 8);
   auto* demo = app.add_subcommand("demo", "Answer the built-in few-shot demo prompt with the bundled model");
@@ -127,6 +131,7 @@ int main(int argc, char** argv) {
       return run_score(score);
     case 6: return run_init_random(init_random);
     case 7: return run_train(train);
+    case 9: return run_write_samples(samples_out);
     case 8:
       if (eval.model_dir.empty()) eval.model_dir = flamingo::bundled_model_dir();
       return run_eval(eval);

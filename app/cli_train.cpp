@@ -3,6 +3,7 @@
 
 #include "app/cli_train.h"
 #include "core/error.h"
+#include "core/visual_world.h"
 
 namespace {
 
@@ -61,6 +62,13 @@ int run_train(const flamingo::TrainOptions& t) {
 int run_eval(const flamingo::EvalOptions& e) {
   return guarded([&] {
     flamingo::run_eval(e, std::cout);
+    return 0;
+  });
+}
+
+int run_write_samples(const std::string& dir) {
+  return guarded([&] {
+    flamingo::world::write_samples(dir);
     return 0;
   });
 }

@@ -27,4 +27,19 @@ std::string bundled_model_dir() {
   return {};
 }
 
+std::string bundled_samples_dir() {
+  const fs::path exe = executable_dir();
+  const fs::path candidates[] = {
+      exe / ".." / "share" / "flamingo-chat" / "samples",
+#ifdef FLAMINGO_SOURCE_DIR
+      fs::path(FLAMINGO_SOURCE_DIR) / "resources" / "samples",
+#endif
+  };
+  for (const auto& dir : candidates) {
+    std::error_code ec;
+    if (fs::exists(dir / "samples.json", ec)) return fs::weakly_canonical(dir, ec).string();
+  }
+  return {};
+}
+
 }  // namespace flamingo

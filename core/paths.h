@@ -10,5 +10,8 @@ std::string executable_dir();  // directory of the running program
 // when installed, resources/models/flamingo-tiny in the source tree. Empty when
 // none is there.
 std::string bundled_model_dir();
+// Sample media of the bundled model's world with samples.json ("try this" cards):
+// <prefix>/share/flamingo-chat/samples, or resources/samples in the source tree.
+std::string bundled_samples_dir();
 
 }  // namespace flamingo
