@@ -126,7 +126,7 @@ int run_demo(const flamingo::LoadOptions& load) {
       args.prompt = card.at("prompt").get<std::string>();
       for (const auto& m : card.at("media")) args.media.push_back(samples + "/" + m.get<std::string>());
       args.options.sampling.temperature = 0;
-      args.options.max_new_tokens = 24;
+      args.options.max_new_tokens = 48;
       args.stop_strings = {"<|endofchunk|>", "\n"};
       args.quiet = true;
       std::cout << "== " << card.at("title").get<std::string>() << "\n" << args.prompt << "\n-> ";
