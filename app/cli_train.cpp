@@ -33,6 +33,8 @@ void add_train_command(CLI::App& app, flamingo::TrainOptions& t, int& which, int
   cmd->add_option("--checkpoint-every", t.checkpoint_every)->check(CLI::PositiveNumber);
   cmd->add_option("--log-every", t.log_every)->check(CLI::PositiveNumber);
   cmd->add_option("--threads", t.threads)->check(CLI::PositiveNumber);
+  cmd->add_option("--max-steps-per-run", t.max_steps_per_run, "Stop each stage after this many steps (resume later)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_flag("!--no-resume", t.resume, "Start every unfinished stage from scratch");
   cmd->callback([&which, id] { which = id; });
 }

@@ -56,8 +56,9 @@ void run_loop(StageContext& ctx, const std::string& stage, const Loop& loop, Ada
   }
   Progress progress(ctx.log, stage, loop.steps, opt.steps_done());
   double running = 0;
-  int count = 0;
-  while (opt.steps_done() < loop.steps) {
+  int count = 0, this_run = 0;
+  const int budget = ctx.options.max_steps_per_run > 0 ? ctx.options.max_steps_per_run : loop.steps;
+  while (opt.steps_done() < loop.steps && this_run++ < budget) {
     const int s = opt.steps_done();
     at::Tensor loss = step(s);
     loss.backward();
@@ -70,7 +71,7 @@ void run_loop(StageContext& ctx, const std::string& stage, const Loop& loop, Ada
     if ((s + 1) % ctx.options.checkpoint_every == 0) opt.save(loop.dir);
   }
   opt.save(loop.dir);
-  std::ofstream(loop.dir + "/done") << "ok\n";
+  if (opt.steps_done() >= loop.steps) std::ofstream(loop.dir + "/done") << "ok\n";
 }
 
 std::vector<ParamGroup> trainable(WeightStore& w, const std::function<bool(const std::string&)>& pick,

@@ -86,7 +86,7 @@ void train(const TrainOptions& o, std::ostream& log) {
 
   const std::string tok_dir = work + "/tokenizer";
   fs::create_directories(tok_dir);
-  if (want("tokenizer") && !done(tok_dir)) {
+  if (!done(tok_dir)) {  // every stage needs it
     train_tokenizer(o, tok_dir, log);
     mark_done(tok_dir);
   }
@@ -96,9 +96,10 @@ void train(const TrainOptions& o, std::ostream& log) {
   log << "[tokenizer] " << tokenizer->vocab_size() << " tokens" << std::endl;
 
   StageContext ctx{o, config, *tokenizer, work, log};
+  // Each stage needs the one before it finished.
   if (want("language") && !done(work + "/language")) train_language_model(ctx);
-  if (want("vision") && !done(work + "/vision")) train_vision_encoder(ctx);
-  if (want("flamingo") && !done(work + "/flamingo")) train_flamingo(ctx);
+  if (want("vision") && done(work + "/language") && !done(work + "/vision")) train_vision_encoder(ctx);
+  if (want("flamingo") && done(work + "/vision") && !done(work + "/flamingo")) train_flamingo(ctx);
   // "export" writes the model from the latest checkpoints, finished or not, to
   // look at a run while it goes on.
   if (done(work + "/flamingo") || o.only_stage == "export") {

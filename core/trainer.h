@@ -26,6 +26,7 @@ struct TrainOptions {
   int checkpoint_every = 250;
   int log_every = 25;
   bool resume = true;
+  int max_steps_per_run = 0;  // > 0: stop (with a checkpoint) after this many steps of a stage
   int threads = 1;
 };
 
