@@ -23,7 +23,7 @@ namespace {
 
 // Must equal kAbiVersion in sentencepiece_module.cpp; a module built from other
 // sources is refused instead of being called with the wrong signatures.
-constexpr int kModuleAbiVersion = 1;
+constexpr int kModuleAbiVersion = 2;
 constexpr const char* kModuleFile = "flamingo_sentencepiece.so";
 constexpr const char* kReplacementChar = "\xEF\xBF\xBD";  // U+FFFD
 constexpr std::string_view kSpaceMarker = "\xE2\x96\x81";  // U+2581, SentencePiece's space
@@ -44,7 +44,6 @@ struct SpModule {
   int (*unk_id)(const fsp_model* model);
   long (*encode)(const fsp_model* model, const char* text, size_t len, int* out_ids, size_t cap,
                  char* err, size_t err_len);
-  int (*train)(const char* args, char* err, size_t err_len);
 };
 
 std::string executable_dir() {
@@ -128,7 +127,6 @@ SpModule open_module() {
   bind(lib, path, "fsp_eos_id", m.eos_id);
   bind(lib, path, "fsp_unk_id", m.unk_id);
   bind(lib, path, "fsp_encode", m.encode);
-  bind(lib, path, "fsp_train", m.train);
   return m;  // the library stays loaded for the life of the process
 }
 

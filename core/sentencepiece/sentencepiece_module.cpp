@@ -11,7 +11,6 @@
 // are copied into a caller buffer; no exception crosses the boundary.
 // Bump kAbiVersion whenever a signature or a meaning below changes.
 #include <sentencepiece_processor.h>
-#include <sentencepiece_trainer.h>
 
 #include <cstddef>
 #include <cstring>
@@ -30,7 +29,7 @@ struct fsp_model {
 
 namespace {
 
-constexpr int kAbiVersion = 1;
+constexpr int kAbiVersion = 2;
 
 // Truncates silently: the buffer is only for a human-readable message.
 void set_error(char* buf, size_t len, std::string_view message) {
@@ -151,23 +150,3 @@ FSP_EXPORT long fsp_encode(const fsp_model* h, const char* text, size_t len, int
   }
 }
 
-// Runs the trainer with a command-line style argument string, e.g.
-// "--input=corpus.txt --model_prefix=tok --vocab_size=512". Returns 0 on success,
-// -1 with the reason in err.
-FSP_EXPORT int fsp_train(const char* args, char* err, size_t err_len) {
-  if (args == nullptr) {
-    set_error(err, err_len, "fsp_train: null arguments");
-    return -1;
-  }
-  try {
-    auto status = sentencepiece::SentencePieceTrainer::Train(std::string_view(args));
-    if (!status.ok()) {
-      set_error(err, err_len, status.ToString());
-      return -1;
-    }
-    return 0;
-  } catch (...) {
-    set_current_exception(err, err_len);
-    return -1;
-  }
-}
