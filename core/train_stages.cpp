@@ -43,7 +43,6 @@ at::Tensor next_token_loss(const at::Tensor& logits, const std::vector<int>& tok
 struct Loop {
   std::string dir;
   int steps;
-  ScheduleOptions schedule;
 };
 
 // The shared skeleton: resume, step, log, checkpoint, finish.
@@ -95,9 +94,8 @@ void train_language_model(StageContext& ctx) {
   LlamaDecoder decoder(ctx.config.language_model, weights, at::kFloat, at::kCPU);
   AdamW opt(trainable(weights, [](const std::string&) { return true; }, 1.0),
             {o.language_lr, 100, o.language_steps, 0.1, 1.0});
-  world::Generator gen(o.seed * 1000003 + 1);
-  run_loop(ctx, "language", {ctx.work_dir + "/language", o.language_steps, {}}, opt, [&](int step) {
-    gen = world::Generator(o.seed * 1000003 + 1 + step);  // the data of a step depends on the step alone
+  run_loop(ctx, "language", {ctx.work_dir + "/language", o.language_steps}, opt, [&](int step) {
+    world::Generator gen(o.seed * 1000003 + 1 + step);  // the data of a step depends on the step alone
     auto seq = pack_documents(gen, ctx.tokenizer, ctx.config, o.sequence_tokens, false, false);
     KVCache cache = decoder.new_cache();
     auto ids = at::tensor(std::vector<int64_t>(seq.tokens.begin(), seq.tokens.end()), at::kLong);
@@ -122,7 +120,7 @@ void train_vision_encoder(StageContext& ctx) {
   auto count = Linear::load(lc, "head.count", v.width, world::kMaxObjects, true);
   AdamW opt(trainable(weights, [](const std::string&) { return true; }, 1.0),
             {o.vision_lr, 100, o.vision_steps, 0.1, 1.0});
-  run_loop(ctx, "vision", {ctx.work_dir + "/vision", o.vision_steps, {}}, opt,
+  run_loop(ctx, "vision", {ctx.work_dir + "/vision", o.vision_steps}, opt,
            [&](int step) { return vision_step(ctx, encoder, shape, colour, size, count, step); });
 }
 
@@ -136,7 +134,7 @@ void train_flamingo(StageContext& ctx) {
     return starts_with(n, "perceiver.") || n.find("gated_cross_attn_layer") != std::string::npos;
   };
   AdamW opt(trainable(weights, is_new, o.gate_lr_scale), {o.flamingo_lr, 200, o.flamingo_steps, 0.1, 1.0});
-  run_loop(ctx, "flamingo", {ctx.work_dir + "/flamingo", o.flamingo_steps, {}}, opt, [&](int step) {
+  run_loop(ctx, "flamingo", {ctx.work_dir + "/flamingo", o.flamingo_steps}, opt, [&](int step) {
     world::Generator gen(o.seed * 1000003 + 5 + step);
     auto seq = pack_documents(gen, ctx.tokenizer, ctx.config, o.sequence_tokens, true, true);
     FlamingoState state = model.new_state();
