@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "tests/test_dirs.h"
 #include "core/error.h"
 #include "core/media.h"
 
@@ -35,16 +36,7 @@ const bool kOneThread = [] {
 
 class MediaTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = std::string(info->test_suite_name()) + "." + info->name();
-    for (char& c : name) {
-      if (c == '/') c = '_';
-    }
-    dir_ = fs::path(FLAMINGO_TEST_TMP) / "media" / name;
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = fresh_test_dir("media"); }
 
   std::string path(const std::string& file) const { return (dir_ / file).string(); }
 

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "tests/test_dirs.h"
 #include "core/error.h"
 #include "core/safetensors.h"
 
@@ -23,16 +24,7 @@ namespace fs = std::filesystem;
 // A fresh directory per test, so tests may run in parallel processes.
 class SafetensorsTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = std::string(info->test_suite_name()) + "." + info->name();
-    for (char& c : name) {
-      if (c == '/') c = '_';
-    }
-    dir_ = fs::path(FLAMINGO_TEST_TMP) / "safetensors" / name;
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = fresh_test_dir("safetensors"); }
 
   std::string path(const std::string& file) const { return (dir_ / file).string(); }
 
