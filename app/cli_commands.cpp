@@ -96,7 +96,9 @@ int run_convert_llama2c(const flamingo::Llama2cImportOptions& options) {
 
 int run_bench(const flamingo::BenchOptions& options) {
   return guarded([&] {
-    if (options.media > 0) {
+    if (options.synthetic == "3b") {
+      flamingo::run_flamingo_synthetic_bench(options, std::cout);
+    } else if (options.media > 0) {
       flamingo::run_media_bench(options, std::cout);
     } else {
       flamingo::run_bench(options, std::cout);

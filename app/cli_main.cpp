@@ -3,6 +3,9 @@
 #include <CLI/CLI.hpp>
 
 #include "app/cli_commands.h"
+#include "app/cli_convert_openflamingo.h"
+#include "app/cli_info.h"
+#include "app/cli_tokenize.h"
 #include "app/cli_train.h"
 #include "core/paths.h"
 #include "core/version.h"
@@ -69,7 +72,7 @@ void add_init_random(CLI::App& app, InitRandomArgs& a, int& which) {
 void add_bench(CLI::App& app, flamingo::BenchOptions& b, int& which) {
   auto* cmd = app.add_subcommand("bench", "Measure prefill and decode speed and peak memory");
   cmd->add_option("--model", b.model_dir, "Model directory");
-  cmd->add_option("--synthetic", b.synthetic, "Random weights in a known shape: 1b");
+  cmd->add_option("--synthetic", b.synthetic, "Random weights in a known shape: 1b (TinyLlama), 3b (a whole OpenFlamingo-3B)");
   cmd->add_option("--prompt-tokens", b.prompt_tokens, "Prompt length")->check(CLI::PositiveNumber);
   cmd->add_option("--new-tokens", b.new_tokens, "Tokens to decode")->check(CLI::Range(2, 1 << 20));
   cmd->add_option("--media", b.media, "Images in the first turn of a conversation (vision models)")
@@ -108,6 +111,12 @@ int main(int argc, char** argv) {
   auto* demo = app.add_subcommand("demo", "Answer the built-in few-shot demo prompt with the bundled model");
   add_load_options(demo, demo_load);
   demo->callback([&which] { which = 4; });
+  app.add_subcommand("info", "Where this installation finds its model, samples and tokenizer module")
+      ->callback([&which] { which = 10; });
+  flamingo::OpenFlamingoConvertOptions convert_of;
+  add_convert_openflamingo_command(app, convert_of, which, 11);
+  TokenizeArgs tokenize;
+  add_tokenize_command(app, tokenize, which, 20);
   CLI11_PARSE(app, argc, argv);
 
   switch (which) {
@@ -132,6 +141,9 @@ int main(int argc, char** argv) {
     case 6: return run_init_random(init_random);
     case 7: return run_train(train);
     case 9: return run_write_samples(samples_out);
+    case 20: return run_tokenize(tokenize);
+    case 10: return run_info();
+    case 11: return run_convert_openflamingo(convert_of);
     case 8:
       if (eval.model_dir.empty()) eval.model_dir = flamingo::bundled_model_dir();
       return run_eval(eval);

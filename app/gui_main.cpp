@@ -1,6 +1,7 @@
 // `flamingo-chat`: the desktop application.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QIcon>
 #include <QLibraryInfo>
 #include <QLocale>
@@ -10,6 +11,7 @@
 #include "core/paths.h"
 #include "core/version.h"
 #include "ui/app_settings.h"
+#include "ui/composer.h"
 #include "ui/main_window.h"
 
 namespace {
@@ -37,6 +39,8 @@ int main(int argc, char** argv) {
   QApplication::setOrganizationName("Flamingo Chat");
   QApplication::setApplicationDisplayName("Flamingo Chat");
   QApplication::setApplicationVersion(FLAMINGO_VERSION);
+  // Matches the installed .desktop entry, so Wayland shells show its name and icon.
+  QGuiApplication::setDesktopFileName(QStringLiteral("io.github.flamingochat.FlamingoChat"));
   // The desktop theme's icon when one is installed, else the built-in one.
   QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("flamingo-chat"),
                                                QIcon(QStringLiteral(":/icons/flamingo-chat.png"))));
@@ -53,10 +57,17 @@ int main(int argc, char** argv) {
                                 QApplication::translate("main", "Start, then quit (for checks)."));
   parser.addOption(modelOption);
   parser.addOption(quitOption);
+  parser.addPositionalArgument(
+      "files", QApplication::translate("main", "Images or videos to attach to a new message."),
+      "[files...]");
   parser.process(app);
 
   MainWindow window(parser.value(modelOption));
   window.show();
+  // "Open with Flamingo Chat" from a file manager: the files wait in the composer.
+  QStringList files;
+  for (const QString& f : parser.positionalArguments()) files << QFileInfo(f).absoluteFilePath();
+  if (!files.isEmpty()) window.composer()->addFiles(files);
   // Quit from the event loop, so that start-up runs as it does for a user.
   if (parser.isSet(quitOption)) QTimer::singleShot(0, &app, &QApplication::quit);
   return QApplication::exec();

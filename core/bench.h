@@ -10,7 +10,8 @@ namespace flamingo {
 
 struct BenchOptions {
   std::string model_dir;   // a model directory, or empty with `synthetic`
-  std::string synthetic;   // "1b": random weights in TinyLlama-1.1B's shape
+  std::string synthetic;   // "1b": random weights in TinyLlama-1.1B's shape; "3b": a whole
+                           // OpenFlamingo-3B (MPT-1B, ViT-L/14), prompt of `media` (5) images
   int prompt_tokens = 64;
   int new_tokens = 128;
   int repeats = 3;         // decode runs; the best is reported
@@ -31,6 +32,11 @@ struct BenchReport {
 // holding `media` images, then of later turns that add one image each (which must
 // not grow with the history), and decode tokens/s.
 void run_media_bench(const BenchOptions& options, std::ostream& out);
+
+// `synthetic` "3b": time to first token of a few-shot prompt with `media` images,
+// decode tokens/s next to the bound that the measured memory bandwidth sets, and
+// peak RSS, on a randomly initialised OpenFlamingo-3B.
+void run_flamingo_synthetic_bench(const BenchOptions& options, std::ostream& out);
 
 // Prints a human-readable report to `out`; its last line is
 // "decode tokens/s: X".

@@ -34,7 +34,7 @@ at::Device parse_device(const std::string& name) {
 namespace {
 
 std::unique_ptr<Tokenizer> load_tokenizer(const std::string& dir, const ModelConfig& cfg) {
-  auto tok = Tokenizer::load_sentencepiece(dir + "/" + cfg.tokenizer.file, cfg.tokenizer.added_tokens);
+  auto tok = Tokenizer::load(dir + "/" + cfg.tokenizer.file, cfg.tokenizer.type, cfg.tokenizer.added_tokens);
   if (tok->vocab_size() > cfg.language_model.vocab_size)
     throw FileError(dir + "/config.json",
                     "the tokenizer has " + std::to_string(tok->vocab_size()) +

@@ -9,7 +9,7 @@ namespace flamingo {
 
 FlamingoModel::FlamingoModel(const ModelConfig& c, WeightStore& w, at::ScalarType dtype,
                              at::Device device, const FlamingoOptions& options)
-    : config_(c), decoder_(c.language_model, w, dtype, device) {
+    : config_(c), decoder_(make_language_decoder(c.language_model, w, dtype, device)) {
   blocks_.resize(c.language_model.n_layers);
   if (!c.has_vision) return;
   LoadContext ctx{w, dtype, device};
@@ -26,7 +26,7 @@ FlamingoModel::FlamingoModel(const ModelConfig& c, WeightStore& w, at::ScalarTyp
 
 FlamingoState FlamingoModel::new_state() const {
   FlamingoState s;
-  s.text = decoder_.new_cache();
+  s.text = decoder_->new_cache();
   s.media_kv.resize(blocks_.size());
   return s;
 }
@@ -36,7 +36,7 @@ at::Tensor FlamingoModel::encode_media(const at::Tensor& frames) const {
   at::Tensor features;
   {
     at::NoGradGuard frozen;  // the vision encoder is never trained with the rest
-    features = vision_->forward(frames.to(decoder_.device()));     // [F, v, d]
+    features = vision_->forward(frames.to(decoder_->device()));     // [F, v, d]
   }
   return perceiver_->forward(features);                            // [n, d]
 }
@@ -58,7 +58,7 @@ void FlamingoModel::add_media_batch(const std::vector<at::Tensor>& items, Flamin
   at::Tensor features;
   {
     at::NoGradGuard frozen;
-    features = vision_->forward(at::cat(items, 0).to(decoder_.device()));  // [sum F, v, d]
+    features = vision_->forward(at::cat(items, 0).to(decoder_->device()));  // [sum F, v, d]
   }
   int64_t offset = 0;
   for (const auto& item : items) {
@@ -99,13 +99,13 @@ at::Tensor FlamingoModel::forward(const at::Tensor& tokens, FlamingoState& state
     state.images_fed = images_before;
     throw;
   }
-  auto x = decoder_.embed(tokens);                                   // [T, D]
+  auto x = decoder_->embed(tokens);                                   // [T, D]
   for (int i = 0; i < lm.n_layers; ++i) {
     if (blocks_[i]) x = blocks_[i]->forward(x, media, state.media_kv[i]);
-    x = decoder_.layer(i, x, state.text);
+    x = decoder_->layer(i, x, state.text);
   }
   state.text.length += static_cast<int>(T);
-  return decoder_.head(all_logits ? x : x.narrow(0, T - 1, 1));      // [T or 1, V]
+  return decoder_->head(all_logits ? x : x.narrow(0, T - 1, 1));      // [T or 1, V]
 }
 
 }  // namespace flamingo

@@ -14,7 +14,8 @@
 #include <vector>
 
 #include "core/gated_cross_attention.h"
-#include "core/llama_decoder.h"
+#include "core/language_decoder.h"
+#include "core/llama_decoder.h"  // the training stages build a LlamaDecoder of their own
 #include "core/model_config.h"
 #include "core/perceiver_resampler.h"
 #include "core/vision_encoder.h"
@@ -41,7 +42,7 @@ class FlamingoModel {
   FlamingoModel(const ModelConfig& config, WeightStore& weights, at::ScalarType dtype,
                 at::Device device, const FlamingoOptions& options = {});
 
-  const LlamaDecoder& decoder() const { return decoder_; }
+  const LanguageDecoder& decoder() const { return *decoder_; }
   const ModelConfig& config() const { return config_; }
   bool has_vision() const { return vision_ != nullptr; }
 
@@ -63,7 +64,7 @@ class FlamingoModel {
   std::vector<int> media_of_tokens(const at::Tensor& tokens, FlamingoState& state) const;
 
   ModelConfig config_;
-  LlamaDecoder decoder_;
+  std::unique_ptr<LanguageDecoder> decoder_;  // of config.language_model.type
   std::unique_ptr<VisionEncoder> vision_;
   std::unique_ptr<PerceiverResampler> perceiver_;
   std::vector<std::optional<GatedCrossAttentionBlock>> blocks_;  // per decoder layer

@@ -565,6 +565,25 @@ void head(const HeadArgs<T>& a) {
 }  // namespace step
 }  // namespace
 
+namespace detail {
+// linear_rows' one-row case (language_decoder.cpp): x [1, K] and w [N, K],
+// contiguous CPU tensors of the same dtype, float32 or bfloat16.
+at::Tensor step_linear(const at::Tensor& x, const at::Tensor& w) {
+  const int64_t N = w.size(0), K = w.size(1);
+  const auto xf = x.to(at::kFloat).contiguous();                     // [1, K]
+  auto y = at::empty({1, N}, xf.options());                          // [1, N], rounded to w's dtype
+  auto run = [&](auto tag) {
+    using T = decltype(tag);
+    step::project<T>({{w.data_ptr<T>(), y.data_ptr<float>(), N}}, xf.data_ptr<float>(), K);
+  };
+  if (w.scalar_type() == at::kFloat)
+    run(float());
+  else
+    run(c10::BFloat16());
+  return y.to(x.scalar_type());
+}
+}  // namespace detail
+
 LlamaDecoder::LlamaDecoder(const LanguageModelConfig& c, WeightStore& w, at::ScalarType dtype,
                            at::Device device)
     : config_(c), dtype_(dtype), device_(device) {

@@ -10,18 +10,12 @@
 
 #include <vector>
 
+#include "core/language_decoder.h"
 #include "core/model_config.h"
 
 namespace flamingo {
 
 class WeightStore;
-
-// Keys and values of every layer for the tokens seen so far. Preallocated to
-// the model's context length so appending never reallocates.
-struct KVCache {
-  std::vector<at::Tensor> k, v;  // per layer [G, max_seq, E]
-  int length = 0;                // P
-};
 
 struct DecoderLayer {
   at::Tensor attn_norm;        // [D]
@@ -31,7 +25,7 @@ struct DecoderLayer {
   at::Tensor w_down;           // [D, F]
 };
 
-class LlamaDecoder {
+class LlamaDecoder : public LanguageDecoder {
  public:
   // Weight names (stable; docs/model-format.md): model.embed_tokens.weight,
   // model.layers.{i}.{input_layernorm, self_attn.{q,k,v,o}_proj,
@@ -40,24 +34,24 @@ class LlamaDecoder {
   LlamaDecoder(const LanguageModelConfig& config, WeightStore& weights, at::ScalarType dtype,
                at::Device device);
 
-  const LanguageModelConfig& config() const { return config_; }
-  at::ScalarType dtype() const { return dtype_; }
-  at::Device device() const { return device_; }
+  const LanguageModelConfig& config() const override { return config_; }
+  at::ScalarType dtype() const override { return dtype_; }
+  at::Device device() const override { return device_; }
 
-  KVCache new_cache() const;
+  KVCache new_cache() const override;
 
-  at::Tensor embed(const at::Tensor& tokens) const;  // [T] int64 -> [T, D]
+  at::Tensor embed(const at::Tensor& tokens) const override;  // [T] int64 -> [T, D]
   // One decoder layer over a chunk at positions cache.length ... + T; writes the
   // chunk's keys and values into the cache but does not advance its length.
   // A single token on the CPU (the decode step) runs as plain loops rather than
   // ATen operators, as does head() for one row: same results up to the order of
   // floating-point summation.
-  at::Tensor layer(int i, const at::Tensor& x, KVCache& cache) const;  // [T, D] -> [T, D]
-  at::Tensor head(const at::Tensor& x) const;  // [T, D] -> [T, V] float32
+  at::Tensor layer(int i, const at::Tensor& x, KVCache& cache) const override;  // [T, D] -> [T, D]
+  at::Tensor head(const at::Tensor& x) const override;  // [T, D] -> [T, V] float32
 
   // The whole stack; advances the cache. Returns logits [T, V] (all rows) or
   // [1, V] (last row) as float32.
-  at::Tensor forward(const at::Tensor& tokens, KVCache& cache, bool all_logits) const;
+  at::Tensor forward(const at::Tensor& tokens, KVCache& cache, bool all_logits) const override;
 
  private:
   at::Tensor attention(int i, const at::Tensor& x, KVCache& cache) const;

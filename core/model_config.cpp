@@ -39,13 +39,44 @@ void require_positive(int value, const char* key, const std::string& file) {
                               std::to_string(value));
 }
 
+// MPT's own keys (docs/model-format.md); its attention has as many key/value
+// heads as query heads.
+void parse_mpt(const json& j, const std::string& file, LanguageModelConfig& c) {
+  const std::string w = "language_model.";
+  c.mpt_layout = opt<std::string>(j, "mpt_layout", file, w, "mosaic_gpt");
+  if (c.mpt_layout != "mosaic_gpt" && c.mpt_layout != "mpt")
+    throw FileError(file, "\"language_model.mpt_layout\" must be \"mosaic_gpt\" or \"mpt\", got \"" +
+                              c.mpt_layout + "\"");
+  c.alibi_bias_max = opt<double>(j, "alibi_bias_max", file, w, 8.0);
+  if (!(c.alibi_bias_max > 0))
+    throw FileError(file, "\"language_model.alibi_bias_max\" must be positive");
+  c.qk_ln = opt<bool>(j, "qk_ln", file, w, false);
+  if (c.n_kv_heads != c.n_heads)
+    throw FileError(file, "\"language_model.n_kv_heads\" must equal n_heads for type \"mpt\"");
+}
+
+void parse_neox(const json& j, const std::string& file, LanguageModelConfig& c) {
+  const std::string w = "language_model.";
+  c.rotary_pct = opt<double>(j, "rotary_pct", file, w, 1.0);
+  if (!(c.rotary_pct > 0 && c.rotary_pct <= 1))
+    throw FileError(file, "\"language_model.rotary_pct\" must be in (0, 1], got " +
+                              std::to_string(c.rotary_pct));
+  if (c.rotary_dims() < 2 || c.rotary_dims() % 2 != 0)
+    throw FileError(file, "\"language_model.rotary_pct\" rotates " + std::to_string(c.rotary_dims()) +
+                              " dimensions of each head; that must be even and at least 2");
+  c.parallel_residual = opt<bool>(j, "parallel_residual", file, w, true);
+  if (c.n_kv_heads != c.n_heads)
+    throw FileError(file, "\"language_model.n_kv_heads\" must equal n_heads for type \"gpt_neox\"");
+}
+
 LanguageModelConfig parse_language_model(const json& j, const std::string& file) {
   if (!j.is_object()) throw FileError(file, "\"language_model\" must be an object");
   const std::string w = "language_model.";
   LanguageModelConfig c;
   c.type = opt<std::string>(j, "type", file, w, "llama");
-  if (c.type != "llama")
-    throw FileError(file, "unsupported \"language_model.type\": \"" + c.type + "\"");
+  if (c.type != "llama" && c.type != "mpt" && c.type != "gpt_neox")
+    throw FileError(file, "unsupported \"language_model.type\": \"" + c.type +
+                              "\" (known: llama, mpt, gpt_neox)");
   c.dim = get<int>(j, "dim", file, w);
   c.n_layers = get<int>(j, "n_layers", file, w);
   c.n_heads = get<int>(j, "n_heads", file, w);
@@ -76,8 +107,10 @@ LanguageModelConfig parse_language_model(const json& j, const std::string& file)
     throw FileError(file, "\"language_model.dim\" must be a multiple of n_heads");
   if (c.n_heads % c.n_kv_heads != 0)
     throw FileError(file, "\"language_model.n_heads\" must be a multiple of n_kv_heads");
-  if (c.head_dim() % 2 != 0)
+  if (c.type == "llama" && c.head_dim() % 2 != 0)
     throw FileError(file, "the head dimension (dim / n_heads) must be even for rotary embedding");
+  if (c.type == "mpt") parse_mpt(j, file, c);
+  if (c.type == "gpt_neox") parse_neox(j, file, c);
   return c;
 }
 
@@ -85,7 +118,7 @@ TokenizerConfig parse_tokenizer(const json& j, const std::string& file) {
   const std::string w = "tokenizer.";
   TokenizerConfig t;
   t.type = opt<std::string>(j, "type", file, w, "sentencepiece");
-  if (t.type != "sentencepiece")
+  if (t.type != "sentencepiece" && t.type != "bpe")
     throw FileError(file, "unsupported \"tokenizer.type\": \"" + t.type + "\"");
   t.file = opt<std::string>(j, "file", file, w, "tokenizer.model");
   t.add_bos = opt<bool>(j, "add_bos", file, w, true);
@@ -287,6 +320,15 @@ std::string ModelConfig::to_json() const {
         {"pad", special_tokens.pad}}},
       {"prompt_templates", prompt_templates},
   };
+  auto& lm = j["language_model"];
+  if (m.type == "mpt") {
+    lm["mpt_layout"] = m.mpt_layout;
+    lm["alibi_bias_max"] = m.alibi_bias_max;
+    lm["qk_ln"] = m.qk_ln;
+  } else if (m.type == "gpt_neox") {
+    lm["rotary_pct"] = m.rotary_pct;
+    lm["parallel_residual"] = m.parallel_residual;
+  }
   if (has_vision) {
     const auto& v = vision_encoder;
     j["vision_encoder"] = {{"image_size", v.image_size}, {"patch_size", v.patch_size},

@@ -30,7 +30,19 @@ struct LanguageModelConfig {
   RopeLayout rope_layout = RopeLayout::kInterleaved;
   bool tie_embeddings = true;
 
+  // type "mpt" (MosaicML's MPT; no biases, ALiBi, exact GELU): "mosaic_gpt" names
+  // the weights as the older MosaicGPT code of MPT-1B does, "mpt" as MPT-7B's.
+  std::string mpt_layout = "mosaic_gpt";
+  double alibi_bias_max = 8;
+  bool qk_ln = false;  // LayerNorms (weight only) on the full-width queries and keys
+
+  // type "gpt_neox": the fraction of each head rotated (half layout), and
+  // x + attn(ln1(x)) + mlp(ln2(x)) rather than two residual steps.
+  double rotary_pct = 1.0;
+  bool parallel_residual = true;
+
   int head_dim() const { return dim / n_heads; }
+  int rotary_dims() const { return static_cast<int>(head_dim() * rotary_pct); }  // as GPT-NeoX truncates
 };
 
 // A ViT as open_clip names it (Dosovitskiy et al., 2021; Radford et al., 2021).

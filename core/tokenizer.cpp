@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "core/error.h"
+#include "core/paths.h"
 
 // The module's opaque handle (defined in core/sentencepiece/sentencepiece_module.cpp).
 struct fsp_model;
@@ -45,12 +46,6 @@ struct SpModule {
   long (*encode)(const fsp_model* model, const char* text, size_t len, int* out_ids, size_t cap,
                  char* err, size_t err_len);
 };
-
-std::string executable_dir() {
-  std::error_code ec;
-  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return ec ? std::string(".") : exe.parent_path().string();
-}
 
 // Installed programs find the module beside them or in their lib dir; programs
 // run from the build tree find it where CMake built it.
@@ -395,6 +390,8 @@ std::string finish_utf8(std::string& pending) {
 }
 
 }  // namespace
+
+std::string sentencepiece_module_path() { return find_module(); }
 
 std::unique_ptr<Tokenizer> Tokenizer::load_sentencepiece(const std::string& model_path,
                                                          const std::vector<AddedToken>& added) {

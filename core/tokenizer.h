@@ -23,6 +23,13 @@ class Tokenizer {
   // Loads a SentencePiece model file. Throws FileError naming the file.
   static std::unique_ptr<Tokenizer> load_sentencepiece(const std::string& model_path,
                                                        const std::vector<AddedToken>& added = {});
+  // Loads a Hugging Face tokenizer.json with a byte-level BPE model (GPT-2,
+  // GPT-NeoX; core/bpe_tokenizer.cpp). Throws FileError naming the file.
+  static std::unique_ptr<Tokenizer> load_bpe(const std::string& json_path,
+                                             const std::vector<AddedToken>& added = {});
+  // `type` is "sentencepiece" or "bpe" (config.json's "tokenizer.type").
+  static std::unique_ptr<Tokenizer> load(const std::string& path, const std::string& type,
+                                         const std::vector<AddedToken>& added = {});
 
   // Added tokens are split out first; the text between them is encoded by the
   // base model. BOS is prepended when add_bos is true.
@@ -47,6 +54,11 @@ class Tokenizer {
 // Trains a SentencePiece model with the library's trainer (spm_train); `args`
 // are its flags ("--input=...", "--model_prefix=...", ...). Throws Error on failure.
 void train_sentencepiece(const std::vector<std::string>& args);
+
+// The SentencePiece module that loading a SentencePiece model would use: beside
+// the program, in <prefix>/lib/flamingo-chat, or in the build tree. Throws Error
+// listing the places searched when there is none.
+std::string sentencepiece_module_path();
 
 // Streams text piece by piece and never emits a broken UTF-8 sequence: bytes of
 // an incomplete character wait for the next token; flush() ends the stream and

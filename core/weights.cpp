@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -95,12 +96,14 @@ std::string WeightStore::where(const std::string& name) const {
   return dir_;
 }
 
-WeightStore WeightStore::random(uint64_t seed, float gate, std::map<std::string, at::Tensor> preset) {
+WeightStore WeightStore::random(uint64_t seed, float gate, std::map<std::string, at::Tensor> preset,
+                                at::ScalarType dtype) {
   WeightStore store;
   for (auto& [name, t] : preset) store.entries_[name] = Entry{nullptr, t};
   store.dir_ = "(random)";
   store.random_ = true;
   store.gate_ = gate;
+  store.random_dtype_ = dtype;
   at::manual_seed(seed);
   return store;
 }
@@ -109,11 +112,18 @@ at::Tensor WeightStore::invent(const std::string& name, const std::vector<int64_
   auto ends_with = [&](const std::string& s) {
     return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0;
   };
+  // LayerNorms: "norm" (LLaMA, MPT, GPT-NeoX), "ln_" (CLIP, MosaicGPT), MPT's
+  // q_ln and k_ln, the Sequential indices of OpenFlamingo's feed-forwards.
   const bool norm = name.find("norm") != std::string::npos || name.find("ln_") != std::string::npos ||
+                    name.find("_ln.") != std::string::npos ||
                     name.find(".ff.0.") != std::string::npos || name.find(".1.0.") != std::string::npos;
   if (ends_with("_gate")) return at::full(shape, gate_);
   if (ends_with(".bias")) return at::zeros(shape);
   if (norm && ends_with(".weight")) return at::ones(shape);
+  if (random_dtype_ != at::kFloat) {
+    const double a = 0.02 * std::sqrt(3.0);  // uniform(-a, a) has standard deviation 0.02
+    return at::empty(shape, at::TensorOptions().dtype(random_dtype_)).uniform_(-a, a);
+  }
   return at::randn(shape) * 0.02;
 }
 

@@ -25,8 +25,12 @@ class WeightStore {
   // 1, biases 0, gates `gate`, everything else normal(0, 0.02). For building
   // untrained models (tests, benchmarks, the start of training).
   // Tensors in `preset` (e.g. trained by an earlier stage) are used as they are.
+  // A `dtype` other than float32 draws the matrices in that dtype directly, from
+  // uniform(-a, a) with the same standard deviation (faster, and no float32 copy
+  // of a multi-billion-parameter model: the benchmarks).
   static WeightStore random(uint64_t seed, float gate,
-                            std::map<std::string, at::Tensor> preset = {});
+                            std::map<std::string, at::Tensor> preset = {},
+                            at::ScalarType dtype = at::kFloat);
   // Every tensor asked for so far, by name: the parameters of a model to train.
   std::vector<std::pair<std::string, at::Tensor>> used_tensors() const;
   // Writes every tensor asked for so far, as float32 or bfloat16.
@@ -54,6 +58,7 @@ class WeightStore {
 
   bool random_ = false;
   float gate_ = 0;
+  at::ScalarType random_dtype_ = at::kFloat;
   std::string dir_;
   std::map<std::string, Entry> entries_;
   std::set<std::string> used_;

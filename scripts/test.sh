@@ -8,3 +8,8 @@ cd "$root/build"
 export QT_QPA_PLATFORM=offscreen
 export OMP_NUM_THREADS=1
 ctest --output-on-failure -j 2 --timeout 600
+# The packages as a user gets them: build the .deb and .tar.gz from this build,
+# install and run them (packaging/test-packages.sh says what is checked).
+cd "$root"
+bash packaging/build-packages.sh --reuse "$root/build"
+bash packaging/test-packages.sh "$root/build/packages"

@@ -132,6 +132,27 @@ TEST(FlamingoModel, CrossAttentionOutputDependsOnlyOnTheTokensOwnMedia) {
   }
 }
 
+// bfloat16 inference takes float32 products on the CPU (nn_layers.cpp): the
+// vision encoder, resampler and gated blocks must still follow the float32 model.
+TEST(FlamingoModel, Bfloat16FollowsFloat32) {
+  const std::string dir = model_dir("bf16", 0.9f);
+  LoadOptions bf16;
+  bf16.dtype = "bfloat16";
+  auto reference = full_logits(*Model::load(dir), kIds, {random_media(1, 1), random_media(2, 2)});
+  auto half = full_logits(*Model::load(dir, bf16), kIds, {random_media(1, 1), random_media(2, 2)});
+  const double scale = reference.abs().max().item<double>();
+  const double diff = (reference - half).abs().max().item<double>();
+  EXPECT_LT(diff, 0.05 * scale) << "max |logit| " << scale;
+  // The visual tokens themselves (ViT + resampler in bfloat16) follow float32.
+  c10::InferenceMode guard;
+  auto media = random_media(2, 3);
+  auto v32 = Model::load(dir)->impl().model->encode_media(frames(media));             // [n, d]
+  auto v16 = Model::load(dir, bf16)->impl().model->encode_media(frames(media)).to(at::kFloat);
+  const double rel = ((v32 - v16).norm() / v32.norm()).item<double>();
+  EXPECT_LT(rel, 0.02);
+  EXPECT_GT(v32.norm().item<double>(), 1.0);
+}
+
 TEST(FlamingoModel, IncrementalTurnsMatchAFullForward) {
   at::manual_seed(0);
   auto model = Model::load(model_dir("caching", 0.7f, 2));

@@ -1,7 +1,12 @@
 #include "ui/app_settings.h"
 
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSettings>
+#include <QStandardPaths>
 
 #include "core/paths.h"
 
@@ -43,13 +48,33 @@ void AppSettings::write() const {
   s.setValue(QStringLiteral("ui/language"), language);
 }
 
+QString AppSettings::modelsFolder() {
+  return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+         QStringLiteral("/models");
+}
+
 QStringList AppSettings::availableModels() const {
   QStringList list;
   const QString bundled = QString::fromStdString(flamingo::bundled_model_dir());
   if (!bundled.isEmpty()) list << bundled;
-  for (const QString& dir : modelDirs) {
+  QStringList candidates = modelDirs;
+  // Converted models put into the models folder are offered without configuring.
+  const QDir folder(modelsFolder());
+  for (const QString& sub : folder.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
+    if (QFile::exists(folder.filePath(sub + QStringLiteral("/config.json"))))
+      candidates << folder.filePath(sub);
+  for (const QString& dir : candidates) {
     const QString clean = QDir::cleanPath(dir);
     if (!list.contains(clean)) list << clean;
   }
   return list;
+}
+
+QString AppSettings::modelName(const QString& dir) {
+  QFile file(dir + QStringLiteral("/config.json"));
+  if (file.open(QIODevice::ReadOnly)) {
+    const QString name = QJsonDocument::fromJson(file.readAll()).object().value("name").toString();
+    if (!name.isEmpty()) return name;
+  }
+  return QFileInfo(dir).fileName();
 }

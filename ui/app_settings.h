@@ -15,6 +15,11 @@ struct AppSettings {
 
   static AppSettings read();
   void write() const;
-  // The bundled model (if any) followed by the user's directories, without repeats.
+  // The bundled model (if any), the user's directories, then every model directory
+  // in modelsFolder(), without repeats.
   QStringList availableModels() const;
+  // Where converted models can be put to be listed: <AppDataLocation>/models.
+  static QString modelsFolder();
+  // The "name" of the model's config.json, or else the directory's name.
+  static QString modelName(const QString& dir);
 };

@@ -5,6 +5,7 @@
 #include <exception>
 #include <new>
 
+#include "core/chat_template.h"
 #include "core/engine.h"
 #include "core/error.h"
 #include "core/media.h"
@@ -89,14 +90,19 @@ void InferenceWorker::forgetSession() {
 }
 
 void InferenceWorker::appendTurn(const Turn& turn, const GenerationSettings& settings) {
+  // The model's own turn format (e.g. "<image>Question: ... Short answer:"), or
+  // the text as typed when its config has no chat template.
+  const auto chat = flamingo::ChatTemplate::of(m_model->config());
   if (!turn.fromUser) {
     // A reply is read back as plain text: should the model ever have written the
     // image token, it must not count as a marker without a medium.
-    m_session->append_text(QString(turn.text).remove(QStringLiteral("<image>")).toStdString());
+    m_session->append_text(QString(turn.text).remove(QStringLiteral("<image>")).toStdString() +
+                           chat.reply_end);
     return;
   }
+  const std::string text = chat.user_turn(turn.text.toStdString());
   if (turn.mediaPaths.isEmpty()) {
-    m_session->append_text(turn.text.toStdString());
+    m_session->append_text(text);
     return;
   }
   // Media are decoded here rather than by Session::append_text so that the user's
@@ -109,7 +115,7 @@ void InferenceWorker::appendTurn(const Turn& turn, const GenerationSettings& set
   std::vector<flamingo::MediaTensor> media;
   for (const QString& path : turn.mediaPaths)
     media.push_back(flamingo::load_media(toPath(path), p));
-  m_session->append_text_with_media(turn.text.toStdString(), std::move(media));
+  m_session->append_text_with_media(text, std::move(media));
 }
 
 bool InferenceWorker::prepareSession(const GenerationRequest& request) {

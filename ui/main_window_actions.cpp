@@ -121,7 +121,10 @@ QString MainWindow::chooseModel(const QString& requested) {
   if (!requested.isEmpty() && !models.contains(QDir::cleanPath(requested)))
     models.prepend(QDir::cleanPath(requested));
   m_models->clear();
-  for (const QString& dir : models) m_models->addItem(QFileInfo(dir).fileName(), dir);
+  for (const QString& dir : models) {
+    m_models->addItem(AppSettings::modelName(dir), dir);
+    m_models->setItemData(m_models->count() - 1, dir, Qt::ToolTipRole);
+  }
   m_models->setEnabled(!models.isEmpty());
   if (models.isEmpty()) m_models->addItem(tr("No model"));
   QString chosen = !requested.isEmpty()                      ? QDir::cleanPath(requested)

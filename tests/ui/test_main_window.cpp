@@ -76,6 +76,23 @@ class TestMainWindow : public QObject {
     QVERIFY(w.findChild<QLabel*>("welcomeText"));
   }
 
+  void listsConvertedModelsFromTheModelsFolderByName() {
+    // A converted model put into the models folder is offered under its config name.
+    const QString dir = AppSettings::modelsFolder() + QStringLiteral("/of-3b");
+    QVERIFY(QDir().mkpath(dir));
+    QFile config(dir + QStringLiteral("/config.json"));
+    QVERIFY(config.open(QIODevice::WriteOnly));
+    config.write(R"({"name": "OpenFlamingo-3B"})");
+    config.close();
+    QVERIFY(QDir().mkpath(AppSettings::modelsFolder() + QStringLiteral("/not-a-model")));
+    const QStringList models = AppSettings{}.availableModels();
+    QVERIFY2(models.contains(QDir::cleanPath(dir)), qPrintable(models.join(", ")));
+    for (const QString& m : models) QVERIFY2(!m.endsWith("not-a-model"), qPrintable(m));
+    QCOMPARE(AppSettings::modelName(dir), QStringLiteral("OpenFlamingo-3B"));
+    QCOMPARE(AppSettings::modelName(m_media.path()), QFileInfo(m_media.path()).fileName());
+    QVERIFY(QDir(AppSettings::modelsFolder()).removeRecursively());
+  }
+
   void translationsAreEmbedded() {
     for (const auto& [lang, send] : {std::pair{"de", "Senden"}, std::pair{"zh_CN", "发送"}}) {
       QTranslator translator;
