@@ -30,6 +30,11 @@ void add_train_command(CLI::App& app, flamingo::TrainOptions& t, int& which, int
   cmd->add_option("--vision-steps", t.vision_steps)->check(CLI::PositiveNumber);
   cmd->add_option("--flamingo-steps", t.flamingo_steps)->check(CLI::PositiveNumber);
   cmd->add_option("--sequence-tokens", t.sequence_tokens)->check(CLI::Range(32, 1024));
+  cmd->add_option("--flamingo-batch", t.flamingo_batch, "Packed sequences per stage-3 step")
+      ->check(CLI::Range(1, 256));
+  cmd->add_option("--flamingo-lr", t.flamingo_lr, "Peak learning rate of stage 3")->check(CLI::PositiveNumber);
+  cmd->add_option("--gate-lr-scale", t.gate_lr_scale, "Stage 3's gate learning rate over the rest")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--checkpoint-every", t.checkpoint_every)->check(CLI::PositiveNumber);
   cmd->add_option("--log-every", t.log_every)->check(CLI::PositiveNumber);
   cmd->add_option("--threads", t.threads)->check(CLI::PositiveNumber);

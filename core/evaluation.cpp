@@ -36,7 +36,9 @@ std::string answer(Session& session, const Model& model, const world::Episode& e
   if (ep.suite == "choice") return trim(session.score_options(ep.choices).front().option);
   GenerateOptions g;
   g.sampling.temperature = 0;
-  g.max_new_tokens = 24;
+  // Room for the longest caption of the world (two shapes: up to ~33 tokens with
+  // the bundled tokenizer), so that length never decides an answer.
+  g.max_new_tokens = 64;
   g.stop_tokens = {c.special_tokens.end_of_chunk, c.special_tokens.eos};
   g.stop_strings = {"\n"};
   return trim(session.generate(g).text);

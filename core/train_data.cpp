@@ -47,11 +47,12 @@ at::Tensor media_frames(const world::Media& media, const Preprocessing& p) {
 }
 
 TrainingSequence pack_documents(world::Generator& gen, const Tokenizer& tok, const ModelConfig& c,
-                                int max_tokens, bool answers_only, bool keep_media) {
+                                int max_tokens, bool answers_only, bool keep_media,
+                                const std::function<world::Document(world::Generator&)>& next) {
   TrainingSequence seq;
   const int image = c.special_tokens.image;
   while (static_cast<int>(seq.tokens.size()) < max_tokens) {
-    world::Document doc = gen.random_document();
+    world::Document doc = next ? next(gen) : gen.random_document();
     std::vector<int> ids{c.special_tokens.bos};
     std::vector<float> mask{0.0f};
     encode_document(doc, tok, c.special_tokens.end_of_chunk, answers_only, ids, mask);

@@ -4,6 +4,7 @@
 // the media in the order of their <image> tokens.
 #include <ATen/core/Tensor.h>
 
+#include <functional>
 #include <vector>
 
 #include "core/model_config.h"
@@ -23,9 +24,11 @@ struct TrainingSequence {
 // With `answers_only`, only answer spans (and the <|endofchunk|> closing them)
 // are targets; otherwise every token is. Without `keep_media` the images are
 // not even drawn into tensors (the language model's stage).
+// `next` draws each document (default: the generator's training mix).
 TrainingSequence pack_documents(world::Generator& generator, const Tokenizer& tokenizer,
                                 const ModelConfig& config, int max_tokens, bool answers_only,
-                                bool keep_media);
+                                bool keep_media,
+                                const std::function<world::Document(world::Generator&)>& next = {});
 
 at::Tensor media_frames(const world::Media& media, const Preprocessing& p);  // [F, 3, S, S]
 

@@ -2,7 +2,9 @@
 
 #include <ATen/ATen.h>
 
+#include <cmath>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 
 #include "core/error.h"
@@ -30,14 +32,26 @@ std::map<std::string, at::Tensor> load_params(const std::string& dir, const std:
   return out;
 }
 
-// Masked next-token cross-entropy: logits [T, V] predict tokens[1:].
-at::Tensor next_token_loss(const at::Tensor& logits, const std::vector<int>& tokens,
-                           const std::vector<float>& mask) {
+// Masked next-token cross-entropy summed over the targets: logits [T, V] predict tokens[1:].
+at::Tensor next_token_loss_sum(const at::Tensor& logits, const std::vector<int>& tokens,
+                               const std::vector<float>& mask) {
   const int64_t T = static_cast<int64_t>(tokens.size());
   auto targets = at::tensor(std::vector<int64_t>(tokens.begin() + 1, tokens.end()), at::kLong);
   auto weights = at::tensor(std::vector<float>(mask.begin() + 1, mask.end()));  // [T-1]
   auto ce = at::cross_entropy_loss(logits.narrow(0, 0, T - 1), targets, {}, at::Reduction::None);
-  return (ce * weights).sum() / weights.sum().clamp_min(1.0);
+  return (ce * weights).sum();
+}
+
+double target_count(const std::vector<float>& mask) {  // the first token is never a target
+  double n = 0;
+  for (size_t t = 1; t < mask.size(); ++t) n += mask[t];
+  return n;
+}
+
+// Mean masked next-token cross-entropy.
+at::Tensor next_token_loss(const at::Tensor& logits, const std::vector<int>& tokens,
+                           const std::vector<float>& mask) {
+  return next_token_loss_sum(logits, tokens, mask) / std::max(1.0, target_count(mask));
 }
 
 struct Loop {
@@ -60,7 +74,7 @@ void run_loop(StageContext& ctx, const std::string& stage, const Loop& loop, Ada
   while (opt.steps_done() < loop.steps && this_run++ < budget) {
     const int s = opt.steps_done();
     at::Tensor loss = step(s);
-    loss.backward();
+    if (loss.requires_grad()) loss.backward();  // a step that accumulates has run its own
     opt.step();
     running += loss.item<double>(), ++count;
     if ((s + 1) % ctx.options.log_every == 0 || s + 1 == loop.steps) {
@@ -84,6 +98,40 @@ std::vector<ParamGroup> trainable(WeightStore& w, const std::function<bool(const
     (gate ? gates : main).params.emplace_back(name, t);
   }
   return {main, gates};
+}
+
+// Stage 3's new parameters, initialised here rather than by the weight store's
+// name rules: those read "perceiver.layers.1.0.to_q.weight" as a LayerNorm (".1.0."
+// is also the index of a feed-forward's norm) and set the second resampler
+// layer's attention matrices to ones, which makes that attention rank one and
+// nearly dead. Matrices get torch.nn.Linear's default, U(-1/sqrt(in), 1/sqrt(in))
+// (OpenFlamingo's blocks are plain nn.Linear): N(0, 0.02) made each of the four
+// matrices between a picture and the logits shrink the signal ~4x, and the
+// blocks took thousands of steps to start reading. The latents and frame
+// embeddings N(0, 0.02), small next to what the latents read, so that the
+// resampler's output (after its LayerNorm) is the picture rather than the
+// latents' own starting values; OpenFlamingo's N(0, 1) learnt measurably slower
+// here (docs/training.md). Norms weight 1, bias 0; gates 0, so the model
+// starts as the language model.
+void init_new_parameters(WeightStore& w, const std::function<bool(const std::string&)>& is_new,
+                         uint64_t seed) {
+  auto ends_with = [](const std::string& s, const std::string& tail) {
+    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  at::manual_seed(seed);
+  at::NoGradGuard no_grad;
+  for (auto& [name, t] : w.used_tensors()) {  // sorted by name: the same draws every run
+    if (!is_new(name)) continue;
+    if (ends_with(name, "_gate") || ends_with(name, ".bias")) {
+      t.zero_();
+    } else if (t.dim() == 1) {
+      t.fill_(1.0);  // every other vector of the new blocks is a LayerNorm's weight
+    } else {
+      const bool latent = name == "perceiver.latents" || name == "perceiver.frame_embs";
+      t.copy_(latent ? at::randn(t.sizes()) * 0.02
+                     : (at::rand(t.sizes()) * 2 - 1) / std::sqrt(double(t.size(1))));  // [out, in]
+    }
+  }
 }
 
 }  // namespace
@@ -133,14 +181,37 @@ void train_flamingo(StageContext& ctx) {
   auto is_new = [](const std::string& n) {
     return starts_with(n, "perceiver.") || n.find("gated_cross_attn_layer") != std::string::npos;
   };
-  AdamW opt(trainable(weights, is_new, o.gate_lr_scale), {o.flamingo_lr, 200, o.flamingo_steps, 0.1, 1.0});
+  init_new_parameters(weights, is_new, o.seed + 4);
+  AdamW opt(trainable(weights, is_new, o.gate_lr_scale),
+            {o.flamingo_lr, std::min(200, o.flamingo_steps / 10), o.flamingo_steps, 0.1, 1.0});
   run_loop(ctx, "flamingo", {ctx.work_dir + "/flamingo", o.flamingo_steps}, opt, [&](int step) {
+    // Text-only documents stay out: they have no picture of their own, and packed
+    // after another document their answers would attend to its last one.
+    auto with_media = [](world::Generator& g) {
+      for (;;)
+        if (auto doc = g.random_document(); !doc.media.empty()) return doc;
+    };
+    // A batch of flamingo_batch sequences, one backward pass each (the model reads
+    // one sequence at a time), the loss the mean over all their answer tokens.
     world::Generator gen(o.seed * 1000003 + 5 + step);
-    auto seq = pack_documents(gen, ctx.tokenizer, ctx.config, o.sequence_tokens, true, true);
-    FlamingoState state = model.new_state();
-    model.add_media_batch(seq.media, state);
-    auto ids = at::tensor(std::vector<int64_t>(seq.tokens.begin(), seq.tokens.end()), at::kLong);
-    return next_token_loss(model.forward(ids, state, true), seq.tokens, seq.target_mask);
+    std::vector<TrainingSequence> batch;
+    double targets = 0;
+    for (int b = 0; b < std::max(1, o.flamingo_batch); ++b) {
+      batch.push_back(pack_documents(gen, ctx.tokenizer, ctx.config, o.sequence_tokens, true, true,
+                                     with_media));
+      targets += target_count(batch.back().target_mask);
+    }
+    double total = 0;
+    for (const auto& seq : batch) {
+      FlamingoState state = model.new_state();
+      model.add_media_batch(seq.media, state);
+      auto ids = at::tensor(std::vector<int64_t>(seq.tokens.begin(), seq.tokens.end()), at::kLong);
+      auto loss = next_token_loss_sum(model.forward(ids, state, true), seq.tokens, seq.target_mask) /
+                  std::max(1.0, targets);
+      loss.backward();
+      total += loss.item<double>();
+    }
+    return at::scalar_tensor(total, at::kDouble);
   });
 }
 

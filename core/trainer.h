@@ -21,8 +21,9 @@ struct TrainOptions {
   int sequence_tokens = 384;  // packed training sequences
   double language_lr = 2e-3;
   double vision_lr = 1e-3;
-  double flamingo_lr = 1e-3;
-  double gate_lr_scale = 10.0;  // lets the tanh gates open in time
+  double flamingo_lr = 3e-3;
+  double gate_lr_scale = 3.0;  // lets the tanh gates open in time
+  int flamingo_batch = 4;      // packed sequences per stage-3 step
   int checkpoint_every = 250;
   int log_every = 25;
   bool resume = true;

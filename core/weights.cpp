@@ -113,10 +113,12 @@ at::Tensor WeightStore::invent(const std::string& name, const std::vector<int64_
     return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0;
   };
   // LayerNorms: "norm" (LLaMA, MPT, GPT-NeoX), "ln_" (CLIP, MosaicGPT), MPT's
-  // q_ln and k_ln, the Sequential indices of OpenFlamingo's feed-forwards.
+  // q_ln and k_ln, and the first module of OpenFlamingo's feed-forward Sequentials
+  // (ff.0 in a gated block, perceiver.layers.{k}.1.0). Matched at the end of the
+  // name: perceiver.layers.1.0.to_q.weight is layer 1's attention, not a norm.
   const bool norm = name.find("norm") != std::string::npos || name.find("ln_") != std::string::npos ||
                     name.find("_ln.") != std::string::npos ||
-                    name.find(".ff.0.") != std::string::npos || name.find(".1.0.") != std::string::npos;
+                    ends_with(".ff.0.weight") || ends_with(".1.0.weight");
   if (ends_with("_gate")) return at::full(shape, gate_);
   if (ends_with(".bias")) return at::zeros(shape);
   if (norm && ends_with(".weight")) return at::ones(shape);

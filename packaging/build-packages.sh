@@ -6,7 +6,7 @@
 #                                          (the test suite uses this to avoid a second build)
 #
 # The packages land in <build dir>/packages/. Debian's hardening flags
-# (dpkg-buildflags) are used for the clean build.
+# (dpkg-buildflags, hardening=+all) are used for the clean build.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jobs="${FLAMINGO_BUILD_JOBS:-2}"
@@ -18,7 +18,7 @@ else
   build="$root/build-package"
   bash "$root/scripts/install-deps.sh"
   rm -rf "$build"
-  eval "$(dpkg-buildflags --export=sh)"
+  eval "$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --export=sh)"
   export CXXFLAGS="$CXXFLAGS $CPPFLAGS"
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DFLAMINGO_BUILD_TESTS=OFF

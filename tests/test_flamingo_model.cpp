@@ -107,6 +107,24 @@ TEST(FlamingoModel, ATokenSeesOnlyTheLatestMediaAtOrBeforeIt) {
   EXPECT_GT(diff(base, first_changed, 3, 4), 1e-4);
 }
 
+// Untrained models start with LayerNorms at 1 and every matrix random: the name
+// rules must not take resampler layer 1's attention (perceiver.layers.1.0.*) for
+// the feed-forward norm of a layer (perceiver.layers.{k}.1.0.weight).
+TEST(FlamingoModel, RandomInitTellsNormsFromMatrices) {
+  auto w = WeightStore::random(3, 0.0f);
+  auto get = [&](const std::string& name, std::vector<int64_t> shape) {
+    return w.get(name, shape, at::kFloat, at::kCPU);
+  };
+  EXPECT_TRUE(get("perceiver.layers.0.1.0.weight", {8}).eq(1).all().item<bool>());
+  EXPECT_TRUE(get("model.layers.2.gated_cross_attn_layer.ff.0.weight", {8}).eq(1).all().item<bool>());
+  for (const char* matrix : {"perceiver.layers.1.0.to_q.weight", "perceiver.layers.1.0.to_kv.weight",
+                             "perceiver.layers.1.1.1.weight", "model.layers.1.gated_cross_attn_layer.ff.1.weight"}) {
+    auto m = get(matrix, {16, 8});
+    EXPECT_LT(m.abs().mean().item<double>(), 0.1) << matrix;
+    EXPECT_GT(m.std().item<double>(), 0.01) << matrix;
+  }
+}
+
 TEST(FlamingoModel, CrossAttentionOutputDependsOnlyOnTheTokensOwnMedia) {
   c10::InferenceMode guard;
   at::manual_seed(0);

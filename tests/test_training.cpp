@@ -2,11 +2,13 @@
 // checkpoint and resumed ends in exactly the state of an uninterrupted one.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
 
+#include "core/safetensors.h"
 #include "core/trainer.h"
 
 namespace fs = std::filesystem;
@@ -63,6 +65,37 @@ TEST(Training, LossDecreasesAndResumingGivesTheSameState) {
   const auto b = read_all(interrupted.out_dir + ".train/language/params.safetensors");
   ASSERT_FALSE(a.empty());
   EXPECT_TRUE(a == b) << "the resumed run's parameters differ from the uninterrupted run's";
+}
+
+// Stage 3 starts its new matrices random and centred, whatever their names: the
+// weight store's name rules once read perceiver.layers.1.0.to_q.weight as a
+// LayerNorm weight and set it to ones, which left that attention dead.
+TEST(Training, FlamingoStageStartsEveryNewMatrixRandom) {
+  auto o = options("stage3", 2);
+  o.only_stage = "";  // every stage, each a step or two
+  o.vision_steps = 2;
+  o.flamingo_steps = 1;
+  o.flamingo_batch = 1;
+  std::ostringstream log;
+  train(o, log);
+  SafetensorsFile f(o.out_dir + ".train/flamingo/params.safetensors");
+  int matrices = 0;
+  for (const auto& info : f.tensors()) {
+    const auto* x = static_cast<const float*>(f.data(info));
+    size_t n = 1;
+    for (auto d : info.shape) n *= static_cast<size_t>(d);
+    double sum = 0, sq = 0;
+    for (size_t i = 0; i < n; ++i) sum += x[i], sq += double(x[i]) * x[i];
+    const double mean = sum / n, sd = std::sqrt(std::max(0.0, sq / n - mean * mean));
+    if (info.shape.size() == 2) {
+      ++matrices;
+      EXPECT_LT(std::abs(mean), 0.01) << info.name;  // ones would be ~1 after one step
+      EXPECT_GT(sd, 0.01) << info.name;
+    } else if (info.name.size() > 5 && info.name.substr(info.name.size() - 5) == "_gate") {
+      EXPECT_LT(std::abs(mean), 0.05) << info.name;  // closed gates: the language model
+    }
+  }
+  EXPECT_EQ(matrices, 2 + 2 * 5 + 4 * 5) << log.str();  // latents, frame embeddings; perceiver; blocks
 }
 
 }  // namespace
