@@ -45,11 +45,12 @@ TEST_F(BundledModel, ChoiceReadsThePicturesAndFallsToChanceWithoutThem) {
 }
 
 // Task induction: the examples decide whether the answer is a colour, a shape or
-// a count; with no example the model cannot know.
+// a count; with no example the model can only guess which of the three is asked,
+// so even a model that reads the picture perfectly is right about a third of the time.
 TEST_F(BundledModel, ExamplesInduceTheTask) {
   const double none = accuracy(*model_, "induction", 2, 0, 100);
   const double four = accuracy(*model_, "induction", 2, 4, 100);
-  EXPECT_LE(none, 0.15);
+  EXPECT_LE(none, 0.40);
   EXPECT_GE(four, none + 0.15);
 }
 
