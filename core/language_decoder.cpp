@@ -50,4 +50,15 @@ at::Tensor linear_rows(const at::Tensor& x, const at::Tensor& w, const at::Tenso
   return bias.defined() ? y + bias : y;
 }
 
+KVCache allocate_kv_cache(const LanguageModelConfig& config, int kv_heads, at::ScalarType dtype,
+                          at::Device device) {
+  KVCache cache;
+  auto opts = at::TensorOptions().dtype(dtype).device(device);
+  for (int i = 0; i < config.n_layers; ++i) {
+    cache.k.push_back(at::zeros({kv_heads, config.max_seq_len, config.head_dim()}, opts));  // [G, max, E]
+    cache.v.push_back(at::zeros({kv_heads, config.max_seq_len, config.head_dim()}, opts));
+  }
+  return cache;
+}
+
 }  // namespace flamingo

@@ -44,6 +44,11 @@ class LanguageDecoder {
   virtual at::Tensor forward(const at::Tensor& tokens, KVCache& cache, bool all_logits) const;
 };
 
+// An empty cache for `config`'s layers, `kv_heads` key/value heads each,
+// preallocated to the context length.
+KVCache allocate_kv_cache(const LanguageModelConfig& config, int kv_heads, at::ScalarType dtype,
+                          at::Device device);
+
 // The decoder of config.type ("llama", "mpt", "gpt_neox").
 std::unique_ptr<LanguageDecoder> make_language_decoder(const LanguageModelConfig& config,
                                                        WeightStore& weights, at::ScalarType dtype,

@@ -621,13 +621,7 @@ LlamaDecoder::LlamaDecoder(const LanguageModelConfig& c, WeightStore& w, at::Sca
 }
 
 KVCache LlamaDecoder::new_cache() const {
-  KVCache cache;
-  auto opts = at::TensorOptions().dtype(dtype_).device(device_);
-  for (int i = 0; i < config_.n_layers; ++i) {
-    cache.k.push_back(at::zeros({config_.n_kv_heads, config_.max_seq_len, config_.head_dim()}, opts));
-    cache.v.push_back(at::zeros({config_.n_kv_heads, config_.max_seq_len, config_.head_dim()}, opts));
-  }
-  return cache;
+  return allocate_kv_cache(config_, config_.n_kv_heads, dtype_, device_);
 }
 
 at::Tensor LlamaDecoder::embed(const at::Tensor& tokens) const {

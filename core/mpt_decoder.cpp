@@ -70,13 +70,7 @@ MptDecoder::MptDecoder(const LanguageModelConfig& c, WeightStore& w, at::ScalarT
 }
 
 KVCache MptDecoder::new_cache() const {
-  KVCache cache;
-  auto opts = at::TensorOptions().dtype(dtype_).device(device_);
-  for (int i = 0; i < config_.n_layers; ++i) {
-    cache.k.push_back(at::zeros({config_.n_heads, config_.max_seq_len, config_.head_dim()}, opts));
-    cache.v.push_back(at::zeros({config_.n_heads, config_.max_seq_len, config_.head_dim()}, opts));
-  }
-  return cache;
+  return allocate_kv_cache(config_, config_.n_heads, dtype_, device_);
 }
 
 at::Tensor MptDecoder::embed(const at::Tensor& tokens) const {

@@ -60,13 +60,7 @@ NeoXDecoder::NeoXDecoder(const LanguageModelConfig& c, WeightStore& w, at::Scala
 }
 
 KVCache NeoXDecoder::new_cache() const {
-  KVCache cache;
-  auto opts = at::TensorOptions().dtype(dtype_).device(device_);
-  for (int i = 0; i < config_.n_layers; ++i) {
-    cache.k.push_back(at::zeros({config_.n_heads, config_.max_seq_len, config_.head_dim()}, opts));
-    cache.v.push_back(at::zeros({config_.n_heads, config_.max_seq_len, config_.head_dim()}, opts));
-  }
-  return cache;
+  return allocate_kv_cache(config_, config_.n_heads, dtype_, device_);
 }
 
 at::Tensor NeoXDecoder::embed(const at::Tensor& tokens) const {
