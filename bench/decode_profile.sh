@@ -21,7 +21,7 @@ cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 FLAMINGO=${FLAMINGO:-$BUILD/app/flamingo}
 MODEL=${MODEL:-/tmp/s260}
-SHARED=${SHARED:-/work/shared/models/stories260K}
+SHARED=${SHARED:-$(cd .. && pwd)/shared/models/stories260K}
 RUNS=${1:-5}
 
 if [[ ! -f $MODEL/model.safetensors ]]; then

@@ -440,7 +440,7 @@ namespace flamingo {
 // Training runs Debian's spm_train in a child process: inside this process the
 // trainer's logging writes through a deep-bound copy of libstdc++'s streams and
 // crashes (the same isolation that keeps its protobuf away from LibTorch's).
-void train_sentencepiece(const std::vector<std::string>& args) {
+void train_sentencepiece(const std::vector<std::string>& args, const std::string& working_dir) {
   std::vector<char*> argv;
   std::string program = "spm_train";
   argv.push_back(program.data());
@@ -450,12 +450,15 @@ void train_sentencepiece(const std::vector<std::string>& args) {
   const pid_t pid = fork();
   if (pid < 0) throw Error("cannot start spm_train: fork failed");
   if (pid == 0) {
+    if (!working_dir.empty() && chdir(working_dir.c_str()) != 0) _exit(126);
     execvp(argv[0], argv.data());
     _exit(127);
   }
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 126)
+    throw FileError(working_dir, "cannot enter the directory to train the tokenizer in");
   if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
     throw Error("spm_train was not found (install Debian's sentencepiece package)");
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)

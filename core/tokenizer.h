@@ -52,8 +52,10 @@ class Tokenizer {
 };
 
 // Trains a SentencePiece model with the library's trainer (spm_train); `args`
-// are its flags ("--input=...", "--model_prefix=...", ...). Throws Error on failure.
-void train_sentencepiece(const std::vector<std::string>& args);
+// are its flags ("--input=...", "--model_prefix=...", ...), relative paths taken
+// from `working_dir` when given (the model records its input and prefix paths, so
+// relative ones keep a machine's directories out of it). Throws Error on failure.
+void train_sentencepiece(const std::vector<std::string>& args, const std::string& working_dir = {});
 
 // The SentencePiece module that loading a SentencePiece model would use: beside
 // the program, in <prefix>/lib/flamingo-chat, or in the build tree. Throws Error

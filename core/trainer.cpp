@@ -66,10 +66,11 @@ void train_tokenizer(const TrainOptions& o, const std::string& dir, std::ostream
   std::string symbols;
   for (const auto& s : world::syllables()) symbols += (symbols.empty() ? "" : ",") + s;
   log << "[tokenizer] training on " << corpus << std::endl;
-  train_sentencepiece({"--input=" + corpus, "--model_prefix=" + dir + "/tokenizer",
+  train_sentencepiece({"--input=corpus.txt", "--model_prefix=tokenizer",
                        "--vocab_size=384", "--hard_vocab_limit=false", "--model_type=unigram",
                        "--character_coverage=1.0", "--user_defined_symbols=" + symbols,
-                       "--minloglevel=2", "--num_threads=1", "--random_seed=1"});
+                       "--minloglevel=2", "--num_threads=1", "--random_seed=1"},
+                      dir);
 }
 
 bool done(const std::string& dir) { return fs::exists(dir + "/done"); }
