@@ -101,10 +101,10 @@ std::vector<ParamGroup> trainable(WeightStore& w, const std::function<bool(const
 }
 
 // Stage 3's new parameters, initialised here rather than by the weight store's
-// name rules: those read "perceiver.layers.1.0.to_q.weight" as a LayerNorm (".1.0."
-// is also the index of a feed-forward's norm) and set the second resampler
-// layer's attention matrices to ones, which makes that attention rank one and
-// nearly dead. Matrices get torch.nn.Linear's default, U(-1/sqrt(in), 1/sqrt(in))
+// generic N(0, 0.02) (whose name rules once also read
+// "perceiver.layers.1.0.to_q.weight" as a LayerNorm and set the second resampler
+// layer's attention to ones; test_training.cpp guards this stage against that).
+// Matrices get torch.nn.Linear's default, U(-1/sqrt(in), 1/sqrt(in))
 // (OpenFlamingo's blocks are plain nn.Linear): N(0, 0.02) made each of the four
 // matrices between a picture and the logits shrink the signal ~4x, and the
 // blocks took thousands of steps to start reading. The latents and frame
