@@ -27,6 +27,8 @@ void add_train_command(CLI::App& app, flamingo::TrainOptions& t, int& which, int
       ->check(CLI::IsMember({"tokenizer", "language", "vision", "flamingo", "export"}));
   cmd->add_option("--seed", t.seed, "Random seed of the whole recipe");
   cmd->add_option("--language-steps", t.language_steps)->check(CLI::PositiveNumber);
+  cmd->add_option("--language-batch", t.language_batch, "Packed sequences per stage-1 step")
+      ->check(CLI::Range(1, 256));
   cmd->add_option("--vision-steps", t.vision_steps)->check(CLI::PositiveNumber);
   cmd->add_option("--flamingo-steps", t.flamingo_steps)->check(CLI::PositiveNumber);
   cmd->add_option("--sequence-tokens", t.sequence_tokens)->check(CLI::Range(32, 1024));
@@ -35,6 +37,9 @@ void add_train_command(CLI::App& app, flamingo::TrainOptions& t, int& which, int
   cmd->add_option("--flamingo-lr", t.flamingo_lr, "Peak learning rate of stage 3")->check(CLI::PositiveNumber);
   cmd->add_option("--gate-lr-scale", t.gate_lr_scale, "Stage 3's gate learning rate over the rest")
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--language-lr-scale", t.language_lr_scale,
+                  "Stage 3 also trains the language model at this learning-rate scale (0: frozen, as in the paper)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--checkpoint-every", t.checkpoint_every)->check(CLI::PositiveNumber);
   cmd->add_option("--log-every", t.log_every)->check(CLI::PositiveNumber);
   cmd->add_option("--threads", t.threads)->check(CLI::PositiveNumber);

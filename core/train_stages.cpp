@@ -48,12 +48,6 @@ double target_count(const std::vector<float>& mask) {  // the first token is nev
   return n;
 }
 
-// Mean masked next-token cross-entropy.
-at::Tensor next_token_loss(const at::Tensor& logits, const std::vector<int>& tokens,
-                           const std::vector<float>& mask) {
-  return next_token_loss_sum(logits, tokens, mask) / std::max(1.0, target_count(mask));
-}
-
 struct Loop {
   std::string dir;
   int steps;
@@ -144,10 +138,23 @@ void train_language_model(StageContext& ctx) {
             {o.language_lr, 100, o.language_steps, 0.1, 1.0});
   run_loop(ctx, "language", {ctx.work_dir + "/language", o.language_steps}, opt, [&](int step) {
     world::Generator gen(o.seed * 1000003 + 1 + step);  // the data of a step depends on the step alone
-    auto seq = pack_documents(gen, ctx.tokenizer, ctx.config, o.sequence_tokens, false, false);
-    KVCache cache = decoder.new_cache();
-    auto ids = at::tensor(std::vector<int64_t>(seq.tokens.begin(), seq.tokens.end()), at::kLong);
-    return next_token_loss(decoder.forward(ids, cache, true), seq.tokens, seq.target_mask);
+    std::vector<TrainingSequence> batch;
+    double targets = 0;
+    for (int b = 0; b < std::max(1, o.language_batch); ++b) {
+      batch.push_back(pack_documents(gen, ctx.tokenizer, ctx.config, o.sequence_tokens, false, false,
+                                     [](world::Generator& g) { return g.language_document(); }));
+      targets += target_count(batch.back().target_mask);
+    }
+    double total = 0;
+    for (const auto& seq : batch) {  // one backward pass each, the loss the mean over every target
+      KVCache cache = decoder.new_cache();
+      auto ids = at::tensor(std::vector<int64_t>(seq.tokens.begin(), seq.tokens.end()), at::kLong);
+      auto loss = next_token_loss_sum(decoder.forward(ids, cache, true), seq.tokens, seq.target_mask) /
+                  std::max(1.0, targets);
+      loss.backward();
+      total += loss.item<double>();
+    }
+    return at::scalar_tensor(total, at::kDouble);
   });
 }
 
@@ -182,8 +189,15 @@ void train_flamingo(StageContext& ctx) {
     return starts_with(n, "perceiver.") || n.find("gated_cross_attn_layer") != std::string::npos;
   };
   init_new_parameters(weights, is_new, o.seed + 4);
-  AdamW opt(trainable(weights, is_new, o.gate_lr_scale),
-            {o.flamingo_lr, std::min(200, o.flamingo_steps / 10), o.flamingo_steps, 0.1, 1.0});
+  auto groups = trainable(weights, is_new, o.gate_lr_scale);
+  if (o.language_lr_scale > 0) {  // a departure from the paper, off by default (docs/training.md)
+    auto language = trainable(weights, [&](const std::string& n) {
+      return !is_new(n) && !starts_with(n, "vision_encoder.");
+    }, 1.0);
+    language[0].lr_scale = o.language_lr_scale;
+    groups.push_back(language[0]);
+  }
+  AdamW opt(groups, {o.flamingo_lr, std::min(200, o.flamingo_steps / 10), o.flamingo_steps, 0.1, 1.0});
   run_loop(ctx, "flamingo", {ctx.work_dir + "/flamingo", o.flamingo_steps}, opt, [&](int step) {
     // Text-only documents stay out: they have no picture of their own, and packed
     // after another document their answers would attend to its last one.
@@ -196,9 +210,16 @@ void train_flamingo(StageContext& ctx) {
     world::Generator gen(o.seed * 1000003 + 5 + step);
     std::vector<TrainingSequence> batch;
     double targets = 0;
-    for (int b = 0; b < std::max(1, o.flamingo_batch); ++b) {
-      batch.push_back(pack_documents(gen, ctx.tokenizer, ctx.config, o.sequence_tokens, true, true,
-                                     with_media));
+    const int sequences = std::max(1, o.flamingo_batch);
+    for (int b = 0; b < sequences; ++b) {
+      // A language model that learns too keeps one sequence of text-only documents per
+      // step (binding texts mostly), alone in its sequence so it attends to no picture:
+      // it goes on learning to match a key and copy the name that followed it.
+      const bool text = o.language_lr_scale > 0 && sequences > 1 && b == sequences - 1;
+      batch.push_back(text ? pack_documents(gen, ctx.tokenizer, ctx.config, o.sequence_tokens, true,
+                                            false, [](world::Generator& g) { return g.text_only(); })
+                           : pack_documents(gen, ctx.tokenizer, ctx.config, o.sequence_tokens, true,
+                                            true, with_media));
       targets += target_count(batch.back().target_mask);
     }
     double total = 0;

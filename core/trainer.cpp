@@ -3,8 +3,10 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "core/error.h"
 #include "core/model_config.h"
@@ -52,8 +54,37 @@ std::string strip_markers(std::string text) {
   return text;
 }
 
-// SentencePiece learns the world's words; each nonsense-word syllable is a
-// piece of its own, so a held-out word is a new sequence of trained pieces.
+// The syllables that become user-defined pieces: those found inside no ordinary
+// word of the corpus. SentencePiece cuts a user-defined piece out of any word
+// that contains it, so "g", "f" and "mo" made "large", "of" and "moves" three
+// to four pieces each and answers twice as long (docs/training.md); the other
+// syllables are still learnt as pieces, and nonsense words split at them.
+std::vector<std::string> piece_syllables(const std::string& corpus) {
+  const auto made_up = world::nonsense_words(false), held = world::nonsense_words(true);
+  std::set<std::string> nonsense(made_up.begin(), made_up.end());
+  nonsense.insert(held.begin(), held.end());
+  std::set<std::string> words;
+  std::ifstream in(corpus);
+  std::string word;
+  for (char c; in.get(c);) {
+    if (std::isalpha(static_cast<unsigned char>(c))) {
+      word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (!word.empty()) {
+      if (!nonsense.count(word)) words.insert(word);
+      word.clear();
+    }
+  }
+  std::vector<std::string> out;
+  for (const auto& s : world::syllables()) {
+    bool inside = false;
+    for (const auto& w : words) inside = inside || w.find(s) != std::string::npos;
+    if (!inside) out.push_back(s);
+  }
+  return out;
+}
+
+// SentencePiece learns the world's words; the nonsense-word syllables are
+// pieces of their own, so a held-out word is a new sequence of trained pieces.
 void train_tokenizer(const TrainOptions& o, const std::string& dir, std::ostream& log) {
   const std::string corpus = dir + "/corpus.txt";
   {
@@ -64,8 +95,8 @@ void train_tokenizer(const TrainOptions& o, const std::string& dir, std::ostream
     if (!out) throw FileError(corpus, "could not be written (disk full?)");
   }
   std::string symbols;
-  for (const auto& s : world::syllables()) symbols += (symbols.empty() ? "" : ",") + s;
-  log << "[tokenizer] training on " << corpus << std::endl;
+  for (const auto& s : piece_syllables(corpus)) symbols += (symbols.empty() ? "" : ",") + s;
+  log << "[tokenizer] training on " << corpus << ", syllable pieces " << symbols << std::endl;
   train_sentencepiece({"--input=corpus.txt", "--model_prefix=tokenizer",
                        "--vocab_size=384", "--hard_vocab_limit=false", "--model_type=unigram",
                        "--character_coverage=1.0", "--user_defined_symbols=" + symbols,

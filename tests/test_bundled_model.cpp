@@ -59,4 +59,23 @@ TEST_F(BundledModel, OpenQuestionsBeatTheBareLanguageModel) {
   EXPECT_GE(accuracy(*model_, "vqa", 2, 1, 100), accuracy(*bare_, "vqa", 2, 1, 100) + 0.05);
 }
 
+// Exact captions and video answers need the pictures: the bare language model gets
+// none of the captions and only its prior's share of the clips.
+TEST_F(BundledModel, CaptionsAndClipsNeedThePictures) {
+  EXPECT_LE(accuracy(*bare_, "caption", 2, 1, 100), 0.02);
+  EXPECT_GE(accuracy(*model_, "caption", 2, 1, 100), 0.05);
+  const double open = accuracy(*model_, "video", 2, 1, 100);
+  const double shut = accuracy(*bare_, "video", 2, 1, 100);
+  EXPECT_LE(shut, 0.25);  // the most frequent of seven answers
+  EXPECT_GE(open, shut + 0.15);
+}
+
+// Binding with no examples: nothing in the prompt names the held-out object, so no
+// model can answer (the "near 0" row); a leak of the held-out words into
+// training would show here.
+TEST_F(BundledModel, NothingNamesAnObjectWithoutExamples) {
+  EXPECT_LE(accuracy(*model_, "binding", 5, 0, 100), 0.05);
+  EXPECT_LE(accuracy(*bare_, "binding", 2, 1, 100), 0.55);  // at most chance without the pictures
+}
+
 }  // namespace

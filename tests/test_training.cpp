@@ -3,13 +3,16 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
 
 #include "core/safetensors.h"
+#include "core/tokenizer.h"
 #include "core/trainer.h"
+#include "core/visual_world.h"
 
 namespace fs = std::filesystem;
 using namespace flamingo;
@@ -76,6 +79,7 @@ TEST(Training, FlamingoStageStartsEveryNewMatrixRandom) {
   o.vision_steps = 2;
   o.flamingo_steps = 1;
   o.flamingo_batch = 1;
+  o.language_lr_scale = 0;  // the new parameters alone in the checkpoint
   std::ostringstream log;
   train(o, log);
   SafetensorsFile f(o.out_dir + ".train/flamingo/params.safetensors");
@@ -96,6 +100,38 @@ TEST(Training, FlamingoStageStartsEveryNewMatrixRandom) {
     }
   }
   EXPECT_EQ(matrices, 2 + 2 * 5 + 4 * 5) << log.str();  // latents, frame embeddings; perceiver; blocks
+
+  // The recipe's tokenizer keeps the world's common words whole (a syllable made a
+  // user-defined piece would be cut out of every word containing it: "g" and "f"
+  // made "green" 3 pieces, "left" 4, "triangle" 6) and still spells nonsense words
+  // in syllables.
+  auto tok = Tokenizer::load_sentencepiece(o.out_dir + ".train/tokenizer/tokenizer.model");
+  for (const std::string word : {" green", " triangle", " orange", " right", " left"})
+    EXPECT_EQ(tok->encode(word, false).size(), 1u) << word;
+  for (const auto& word : world::nonsense_words(true))
+    EXPECT_LE(tok->encode(" " + word, false).size(), 4u) << word;  // "▁", two heads, a tail at most
+}
+
+// Stage 3 may also train the language model (--language-lr-scale, off by default):
+// its checkpoint then carries language-model tensors that have moved.
+TEST(Training, FlamingoStageCanTrainTheLanguageModel) {
+  auto o = options("stage3-language", 2);
+  o.only_stage = "";
+  o.vision_steps = 2;
+  o.flamingo_steps = 2;
+  o.flamingo_batch = 2;  // one sequence with pictures, one of text
+  o.language_lr_scale = 0.5;
+  std::ostringstream log;
+  train(o, log);
+  SafetensorsFile before(o.out_dir + ".train/language/params.safetensors");
+  SafetensorsFile after(o.out_dir + ".train/flamingo/params.safetensors");
+  const auto* a = before.find("model.layers.0.self_attn.q_proj.weight");
+  const auto* b = after.find("model.layers.0.self_attn.q_proj.weight");
+  ASSERT_TRUE(a && b) << log.str();
+  ASSERT_EQ(a->shape, b->shape);
+  EXPECT_NE(std::memcmp(before.data(*a), after.data(*b), 4 * a->shape[0] * a->shape[1]), 0);
+  for (const auto& info : after.tensors())  // the encoder stays frozen
+    EXPECT_NE(info.name.rfind("vision_encoder.", 0), 0u) << info.name;
 }
 
 }  // namespace
