@@ -30,6 +30,9 @@ void add_train_command(CLI::App& app, flamingo::TrainOptions& t, int& which, int
   cmd->add_option("--language-batch", t.language_batch, "Packed sequences per stage-1 step")
       ->check(CLI::Range(1, 256));
   cmd->add_option("--vision-steps", t.vision_steps)->check(CLI::PositiveNumber);
+  cmd->add_flag("--whole-word-pieces", t.whole_word_pieces,
+                "Make a syllable a tokenizer piece only where no ordinary word contains it");
+  cmd->add_flag("--keyed-text-stage1", t.keyed_text_stage1, "Stage 1 reads half text-only documents");
   cmd->add_option("--flamingo-steps", t.flamingo_steps)->check(CLI::PositiveNumber);
   cmd->add_option("--sequence-tokens", t.sequence_tokens)->check(CLI::Range(32, 1024));
   cmd->add_option("--flamingo-batch", t.flamingo_batch, "Packed sequences per stage-3 step")

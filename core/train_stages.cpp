@@ -142,7 +142,9 @@ void train_language_model(StageContext& ctx) {
     double targets = 0;
     for (int b = 0; b < std::max(1, o.language_batch); ++b) {
       batch.push_back(pack_documents(gen, ctx.tokenizer, ctx.config, o.sequence_tokens, false, false,
-                                     [](world::Generator& g) { return g.language_document(); }));
+                                     [&](world::Generator& g) {
+                                       return o.keyed_text_stage1 ? g.language_document() : g.random_document();
+                                     }));
       targets += target_count(batch.back().target_mask);
     }
     double total = 0;

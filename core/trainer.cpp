@@ -95,7 +95,8 @@ void train_tokenizer(const TrainOptions& o, const std::string& dir, std::ostream
     if (!out) throw FileError(corpus, "could not be written (disk full?)");
   }
   std::string symbols;
-  for (const auto& s : piece_syllables(corpus)) symbols += (symbols.empty() ? "" : ",") + s;
+  const auto pieces = o.whole_word_pieces ? piece_syllables(corpus) : world::syllables();
+  for (const auto& s : pieces) symbols += (symbols.empty() ? "" : ",") + s;
   log << "[tokenizer] training on " << corpus << ", syllable pieces " << symbols << std::endl;
   train_sentencepiece({"--input=corpus.txt", "--model_prefix=tokenizer",
                        "--vocab_size=384", "--hard_vocab_limit=false", "--model_type=unigram",

@@ -96,7 +96,7 @@ Document Generator::induction(int shots) {
 // its words in text before it saw images).
 Document Generator::text_only() {
   DocumentBuilder b(*this, "text", true);
-  switch (weighted(rng_, {6, 2, 2, 1, 1})) {
+  switch (weighted(rng_, {4, 2, 2, 1, 1})) {
     case 0:
       b.binding_words = internal::Words::kText;
       internal::build_binding(b, between(rng_, 2, 5), between(rng_, 1, 4));

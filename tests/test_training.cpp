@@ -80,6 +80,7 @@ TEST(Training, FlamingoStageStartsEveryNewMatrixRandom) {
   o.flamingo_steps = 1;
   o.flamingo_batch = 1;
   o.language_lr_scale = 0;  // the new parameters alone in the checkpoint
+  o.whole_word_pieces = true;
   std::ostringstream log;
   train(o, log);
   SafetensorsFile f(o.out_dir + ".train/flamingo/params.safetensors");
