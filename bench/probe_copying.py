@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Does a language model look names and attributes up in its context?
+
+Text-only probes of docs/training.md ("Third run"): binding texts keyed by shape
+("[circle] This is a kudax. ... [circle] Question: what is this? Short answer:"),
+scored with `flamingo score` (is the keyed name ranked first among the episode's
+names?) and a lookup question ("[small blue circle at 3,4; large red star at 6,6]
+Question: what shape is blue?", six shapes ranked).
+
+Usage: bench/probe_copying.py MODEL_DIR [PROMPTS]
+MODEL_DIR may be a whole model or a language model alone (a config.json without
+the vision parts beside a stage's language/params.safetensors).
+"""
+import os
+import random
+import subprocess
+import sys
+
+FLAMINGO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build", "app", "flamingo")
+HEADS = ["da", "bli", "wu", "zo", "fe", "ku", "mo", "yi"]
+TAILS = ["x", "cket", "g", "f"]
+SHAPES = ["circle", "square", "triangle", "star", "cross", "heart"]
+COLOURS = ["red", "blue", "green", "yellow", "white", "orange", "purple", "black"]
+
+
+def best(model, prompt, options):
+    args = [FLAMINGO, "score", "--model", model, "--prompt", prompt]
+    for o in options:
+        args += ["--option", " " + o]
+    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    return out.split('"')[1].strip()  # the first line is the most likely option
+
+
+def binding(model, n, ways, rng):
+    right = 0
+    for _ in range(n):
+        words = set()
+        while len(words) < ways:
+            h = rng.sample(HEADS, 2)
+            words.add(h[0] + (h[1] if rng.random() < 0.7 else "") + rng.choice(TAILS))
+        words, shapes = list(words), rng.sample(SHAPES, ways)
+        prompt = "".join(f"[{shapes[w]}] This is a {words[w]}.<|endofchunk|>" for w in range(ways))
+        q = rng.randrange(ways)
+        prompt += f"[{shapes[q]}] Question: what is this? Short answer:"
+        right += best(model, prompt, words) == words[q]
+    return right / n
+
+
+def lookup(model, n, rng):
+    right = 0
+    for _ in range(n):
+        s, c = rng.sample(SHAPES, 2), rng.sample(COLOURS, 2)
+        prompt = (f"[small {c[0]} {s[0]} at 3,4; large {c[1]} {s[1]} at 6,6] "
+                  f"Question: what shape is {c[0]}? Short answer:")
+        right += best(model, prompt, SHAPES) == s[0]
+    return right / n
+
+
+def main():
+    model = sys.argv[1]
+    n = int(sys.argv[2]) if len(sys.argv) > 2 else 40
+    rng = random.Random(5)
+    print(f"binding, 2 ways (chance 0.50): {binding(model, n, 2, rng):.2f}")
+    print(f"binding, 5 ways (chance 0.20): {binding(model, n, 5, rng):.2f}")
+    print(f"lookup, shape by colour (chance 0.17): {lookup(model, n, rng):.2f}")
+
+
+if __name__ == "__main__":
+    main()
