@@ -48,6 +48,22 @@ double target_count(const std::vector<float>& mask) {  // the first token is nev
   return n;
 }
 
+// One step over packed sequences, one backward pass each (the models read one
+// sequence at a time): the loss is the mean over every target of the batch.
+// `logits` runs the model on a sequence's ids.
+template <typename LogitsFn>
+at::Tensor batch_step(const std::vector<TrainingSequence>& batch, LogitsFn logits) {
+  double targets = 0, total = 0;
+  for (const auto& seq : batch) targets += target_count(seq.target_mask);
+  for (const auto& seq : batch) {
+    auto ids = at::tensor(std::vector<int64_t>(seq.tokens.begin(), seq.tokens.end()), at::kLong);
+    at::Tensor loss = next_token_loss_sum(logits(seq, ids), seq.tokens, seq.target_mask) / std::max(1.0, targets);
+    loss.backward();
+    total += loss.item<double>();
+  }
+  return at::scalar_tensor(total, at::kDouble);
+}
+
 struct Loop {
   std::string dir;
   int steps;
@@ -139,24 +155,15 @@ void train_language_model(StageContext& ctx) {
   run_loop(ctx, "language", {ctx.work_dir + "/language", o.language_steps}, opt, [&](int step) {
     world::Generator gen(o.seed * 1000003 + 1 + step);  // the data of a step depends on the step alone
     std::vector<TrainingSequence> batch;
-    double targets = 0;
-    for (int b = 0; b < std::max(1, o.language_batch); ++b) {
+    for (int b = 0; b < std::max(1, o.language_batch); ++b)
       batch.push_back(pack_documents(gen, ctx.tokenizer, ctx.config, o.sequence_tokens, false, false,
                                      [&](world::Generator& g) {
                                        return o.keyed_text_stage1 ? g.language_document() : g.random_document();
                                      }));
-      targets += target_count(batch.back().target_mask);
-    }
-    double total = 0;
-    for (const auto& seq : batch) {  // one backward pass each, the loss the mean over every target
+    return batch_step(batch, [&](const TrainingSequence&, const at::Tensor& ids) {
       KVCache cache = decoder.new_cache();
-      auto ids = at::tensor(std::vector<int64_t>(seq.tokens.begin(), seq.tokens.end()), at::kLong);
-      auto loss = next_token_loss_sum(decoder.forward(ids, cache, true), seq.tokens, seq.target_mask) /
-                  std::max(1.0, targets);
-      loss.backward();
-      total += loss.item<double>();
-    }
-    return at::scalar_tensor(total, at::kDouble);
+      return decoder.forward(ids, cache, true);
+    });
   });
 }
 
@@ -207,34 +214,24 @@ void train_flamingo(StageContext& ctx) {
       for (;;)
         if (auto doc = g.random_document(); !doc.media.empty()) return doc;
     };
-    // A batch of flamingo_batch sequences, one backward pass each (the model reads
-    // one sequence at a time), the loss the mean over all their answer tokens.
     world::Generator gen(o.seed * 1000003 + 5 + step);
     std::vector<TrainingSequence> batch;
-    double targets = 0;
     const int sequences = std::max(1, o.flamingo_batch);
     for (int b = 0; b < sequences; ++b) {
       // A language model that learns too keeps one sequence of text-only documents per
-      // step (binding texts mostly), alone in its sequence so it attends to no picture:
-      // it goes on learning to match a key and copy the name that followed it.
+      // step (binding texts the most frequent), alone in its sequence so it attends to no
+      // picture: it goes on learning to match a key and copy the name that followed it.
       const bool text = o.language_lr_scale > 0 && sequences > 1 && b == sequences - 1;
       batch.push_back(text ? pack_documents(gen, ctx.tokenizer, ctx.config, o.sequence_tokens, true,
                                             false, [](world::Generator& g) { return g.text_only(); })
                            : pack_documents(gen, ctx.tokenizer, ctx.config, o.sequence_tokens, true,
                                             true, with_media));
-      targets += target_count(batch.back().target_mask);
     }
-    double total = 0;
-    for (const auto& seq : batch) {
+    return batch_step(batch, [&](const TrainingSequence& seq, const at::Tensor& ids) {
       FlamingoState state = model.new_state();
       model.add_media_batch(seq.media, state);
-      auto ids = at::tensor(std::vector<int64_t>(seq.tokens.begin(), seq.tokens.end()), at::kLong);
-      auto loss = next_token_loss_sum(model.forward(ids, state, true), seq.tokens, seq.target_mask) /
-                  std::max(1.0, targets);
-      loss.backward();
-      total += loss.item<double>();
-    }
-    return at::scalar_tensor(total, at::kDouble);
+      return model.forward(ids, state, true);
+    });
   });
 }
 

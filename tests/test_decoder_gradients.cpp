@@ -13,10 +13,16 @@ using namespace flamingo;
 
 namespace {
 
-TEST(DecoderGradients, AttentionWeightsGetTheirTrueGradient) {
+// A two-layer LLaMA decoder config of width `dim`.
+LanguageModelConfig two_layers(int dim, int heads, int vocab, int context) {
   LanguageModelConfig c;
-  c.dim = 16, c.n_layers = 2, c.n_heads = 2, c.n_kv_heads = 2, c.hidden_dim = 32;
-  c.vocab_size = 11, c.max_seq_len = 16;
+  c.dim = dim, c.n_layers = 2, c.n_heads = heads, c.n_kv_heads = heads, c.hidden_dim = 2 * dim;
+  c.vocab_size = vocab, c.max_seq_len = context;
+  return c;
+}
+
+TEST(DecoderGradients, AttentionWeightsGetTheirTrueGradient) {
+  const auto c = two_layers(16, 2, 11, 16);
   auto weights = WeightStore::random(3, 0.0f);
   LlamaDecoder decoder(c, weights, at::kFloat, at::kCPU);
   at::Tensor wq, wk, wv;
@@ -61,17 +67,11 @@ TEST(DecoderGradients, AttentionWeightsGetTheirTrueGradient) {
   }
 }
 
-}  // namespace
-
-namespace {
-
 // The training stack can learn in-context copying: random tokens, then the same
 // tokens again; the second half is predictable only by attending back (an
 // induction head). A language model that cannot learn this cannot learn binding.
 TEST(DecoderGradients, LearnsToCopyFromContext) {
-  LanguageModelConfig c;
-  c.dim = 64, c.n_layers = 2, c.n_heads = 4, c.n_kv_heads = 4, c.hidden_dim = 128;
-  c.vocab_size = 24, c.max_seq_len = 64;
+  const auto c = two_layers(64, 4, 24, 64);
   auto weights = WeightStore::random(5, 0.0f);
   LlamaDecoder decoder(c, weights, at::kFloat, at::kCPU);
   ParamGroup all;
