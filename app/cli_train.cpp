@@ -30,9 +30,20 @@ void add_train_command(CLI::App& app, flamingo::TrainOptions& t, int& which, int
   cmd->add_option("--language-batch", t.language_batch, "Packed sequences per stage-1 step")
       ->check(CLI::Range(1, 256));
   cmd->add_option("--vision-steps", t.vision_steps)->check(CLI::PositiveNumber);
+  cmd->add_option("--language-lr", t.language_lr, "Peak learning rate of stage 1")->check(CLI::PositiveNumber);
+  cmd->add_option("--vision-lr", t.vision_lr, "Peak learning rate of stage 2")->check(CLI::PositiveNumber);
   cmd->add_flag("--whole-word-pieces", t.whole_word_pieces,
                 "Make a syllable a tokenizer piece only where no ordinary word contains it");
   cmd->add_flag("--keyed-text-stage1", t.keyed_text_stage1, "Stage 1 reads half text-only documents");
+  cmd->add_option("--recall-text-stage1", t.language_recall_share,
+                  "Stage 1's share of recall documents: keys and the names bound to them, looked up again")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--repeat-text-stage1", t.language_repeat_share,
+                  "Stage 1's share of repeat documents: nonsense words, then the same words again")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--language-context-weight", t.language_context_weight,
+                  "Stage 1's loss weight of the tokens outside answers (answers weigh 1)")
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--flamingo-steps", t.flamingo_steps)->check(CLI::PositiveNumber);
   cmd->add_option("--sequence-tokens", t.sequence_tokens)->check(CLI::Range(32, 1024));
   cmd->add_option("--flamingo-batch", t.flamingo_batch, "Packed sequences per stage-3 step")

@@ -12,13 +12,13 @@ namespace {
 // be inside or outside an answer. SentencePiece never merges across the spaces
 // the spans start with, so the cuts do not change the tokens.
 void encode_document(const world::Document& doc, const Tokenizer& tok, int end_of_chunk,
-                     bool answers_only, std::vector<int>& ids, std::vector<float>& mask) {
+                     float context_weight, std::vector<int>& ids, std::vector<float>& mask) {
   size_t at = 0;
   auto add = [&](size_t begin, size_t end, bool target) {
     if (end <= begin) return;
     for (int id : tok.encode(doc.text.substr(begin, end - begin), false)) {
       ids.push_back(id);
-      mask.push_back(target || !answers_only ? 1.0f : 0.0f);
+      mask.push_back(target ? 1.0f : context_weight);
     }
   };
   for (const auto& [begin, end] : doc.answer_spans) {
@@ -47,7 +47,7 @@ at::Tensor media_frames(const world::Media& media, const Preprocessing& p) {
 }
 
 TrainingSequence pack_documents(world::Generator& gen, const Tokenizer& tok, const ModelConfig& c,
-                                int max_tokens, bool answers_only, bool keep_media,
+                                int max_tokens, float context_weight, bool keep_media,
                                 const std::function<world::Document(world::Generator&)>& next) {
   TrainingSequence seq;
   const int image = c.special_tokens.image;
@@ -55,7 +55,7 @@ TrainingSequence pack_documents(world::Generator& gen, const Tokenizer& tok, con
     world::Document doc = next ? next(gen) : gen.random_document();
     std::vector<int> ids{c.special_tokens.bos};
     std::vector<float> mask{0.0f};
-    encode_document(doc, tok, c.special_tokens.end_of_chunk, answers_only, ids, mask);
+    encode_document(doc, tok, c.special_tokens.end_of_chunk, context_weight, ids, mask);
     const int room = max_tokens - static_cast<int>(seq.tokens.size());
     if (static_cast<int>(ids.size()) > room) {
       if (!seq.tokens.empty()) break;  // keep documents whole when possible

@@ -16,17 +16,17 @@ class Tokenizer;
 
 struct TrainingSequence {
   std::vector<int> tokens;
-  std::vector<float> target_mask;  // per token: 1 when it is a target of the loss
+  std::vector<float> target_mask;  // per token: its weight in the loss (0: not a target)
   std::vector<at::Tensor> media;   // each [F, 3, S, S]
 };
 
 // Documents packed after one another, each opened by BOS, up to `max_tokens`.
-// With `answers_only`, only answer spans (and the <|endofchunk|> closing them)
-// are targets; otherwise every token is. Without `keep_media` the images are
+// Answer spans (and the <|endofchunk|> closing them) are targets of weight 1;
+// every other token is one of weight `context_weight` (0: answers only). Without `keep_media` the images are
 // not even drawn into tensors (the language model's stage).
 // `next` draws each document (default: the generator's training mix).
 TrainingSequence pack_documents(world::Generator& generator, const Tokenizer& tokenizer,
-                                const ModelConfig& config, int max_tokens, bool answers_only,
+                                const ModelConfig& config, int max_tokens, float context_weight,
                                 bool keep_media,
                                 const std::function<world::Document(world::Generator&)>& next = {});
 

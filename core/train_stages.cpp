@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <functional>
+#include <random>
 #include <fstream>
 
 #include "core/error.h"
@@ -13,6 +14,7 @@
 #include "core/train_data.h"
 #include "core/train_loop.h"
 #include "core/vision_encoder.h"
+#include "core/visual_world_recall.h"
 #include "core/weights.h"
 
 namespace flamingo {
@@ -154,12 +156,17 @@ void train_language_model(StageContext& ctx) {
             {o.language_lr, 100, o.language_steps, 0.1, 1.0});
   run_loop(ctx, "language", {ctx.work_dir + "/language", o.language_steps}, opt, [&](int step) {
     world::Generator gen(o.seed * 1000003 + 1 + step);  // the data of a step depends on the step alone
+    std::mt19937_64 mix(o.seed * 1000003 + 7 + step);
+    auto next = [&](world::Generator& g) {
+      const double u = double(mix() >> 11) * 0x1.0p-53;
+      if (u < o.language_recall_share) return world::recall_document(g);
+      if (u < o.language_recall_share + o.language_repeat_share) return world::repeat_document(g);
+      return o.keyed_text_stage1 ? g.language_document() : g.random_document();
+    };
     std::vector<TrainingSequence> batch;
     for (int b = 0; b < std::max(1, o.language_batch); ++b)
-      batch.push_back(pack_documents(gen, ctx.tokenizer, ctx.config, o.sequence_tokens, false, false,
-                                     [&](world::Generator& g) {
-                                       return o.keyed_text_stage1 ? g.language_document() : g.random_document();
-                                     }));
+      batch.push_back(pack_documents(gen, ctx.tokenizer, ctx.config, o.sequence_tokens,
+                                     static_cast<float>(o.language_context_weight), false, next));
     return batch_step(batch, [&](const TrainingSequence&, const at::Tensor& ids) {
       KVCache cache = decoder.new_cache();
       return decoder.forward(ids, cache, true);
@@ -171,6 +178,9 @@ void train_language_model(StageContext& ctx) {
 at::Tensor vision_step(StageContext& ctx, const VisionEncoder& encoder, const Linear& shape_head,
                        const Linear& colour_head, const Linear& size_head, const Linear& count_head,
                        int step);
+// Stage 2's heads on held-out scenes, logged (train_vision.cpp).
+void report_vision_accuracy(StageContext& ctx, const VisionEncoder& encoder, const Linear& shape_head,
+                            const Linear& colour_head, const Linear& size_head, const Linear& count_head);
 
 void train_vision_encoder(StageContext& ctx) {
   const auto& o = ctx.options;
@@ -186,6 +196,7 @@ void train_vision_encoder(StageContext& ctx) {
             {o.vision_lr, 100, o.vision_steps, 0.1, 1.0});
   run_loop(ctx, "vision", {ctx.work_dir + "/vision", o.vision_steps}, opt,
            [&](int step) { return vision_step(ctx, encoder, shape, colour, size, count, step); });
+  report_vision_accuracy(ctx, encoder, shape, colour, size, count);
 }
 
 void train_flamingo(StageContext& ctx) {
@@ -222,9 +233,9 @@ void train_flamingo(StageContext& ctx) {
       // step (binding texts the most frequent), alone in its sequence so it attends to no
       // picture: it goes on learning to match a key and copy the name that followed it.
       const bool text = o.language_lr_scale > 0 && sequences > 1 && b == sequences - 1;
-      batch.push_back(text ? pack_documents(gen, ctx.tokenizer, ctx.config, o.sequence_tokens, true,
+      batch.push_back(text ? pack_documents(gen, ctx.tokenizer, ctx.config, o.sequence_tokens, 0.0f,
                                             false, [](world::Generator& g) { return g.text_only(); })
-                           : pack_documents(gen, ctx.tokenizer, ctx.config, o.sequence_tokens, true,
+                           : pack_documents(gen, ctx.tokenizer, ctx.config, o.sequence_tokens, 0.0f,
                                             true, with_media));
     }
     return batch_step(batch, [&](const TrainingSequence& seq, const at::Tensor& ids) {

@@ -47,7 +47,48 @@ at::Tensor labels_tensor(const std::vector<PatchLabels>& all, std::vector<int64_
   return at::tensor(flat, at::kLong);
 }
 
+// The scenes of a step: images [B, 3, S, S] and each one's labels.
+void draw_scenes(StageContext& ctx, world::Generator& gen, int n, std::vector<at::Tensor>& images,
+                 std::vector<PatchLabels>& labels) {
+  const auto& v = ctx.config.vision_encoder;
+  for (int b = 0; b < n; ++b) {
+    const world::Scene scene = gen.random_scene(1, world::kMaxObjects);
+    world::Media m{{gen.draw(scene)}, {scene}};
+    images.push_back(media_frames(m, ctx.config.preprocessing));
+    labels.push_back(label(scene, v.grid()));
+  }
+}
+
+// Share of patches on an object whose head names its attribute.
+double object_accuracy(const at::Tensor& logits, const at::Tensor& truth, const at::Tensor& on_object) {
+  auto right = (logits.argmax(-1) == truth).logical_and(on_object);
+  return right.sum().item<double>() / std::max<int64_t>(1, on_object.sum().item<int64_t>());
+}
+
 }  // namespace
+
+void report_vision_accuracy(StageContext& ctx, const VisionEncoder& encoder, const Linear& shape_head,
+                            const Linear& colour_head, const Linear& size_head, const Linear& count_head) {
+  const auto& v = ctx.config.vision_encoder;
+  world::Generator gen(ctx.options.seed + 11, v.image_size, world::Split::kEval);
+  std::vector<at::Tensor> images;
+  std::vector<PatchLabels> labels;
+  draw_scenes(ctx, gen, 512, images, labels);
+  at::NoGradGuard no_grad;
+  auto tokens = encoder.forward(at::cat(images, 0));  // [B, v, W]
+  auto flat = tokens.reshape({-1, v.width});         // [B*v, W]
+  auto shape = labels_tensor(labels, &PatchLabels::shape);
+  auto on_object = shape > 0;
+  std::vector<int64_t> counts;
+  for (const auto& l : labels) counts.push_back(l.count);
+  const double count = (count_head(tokens.mean(1)).argmax(-1) == at::tensor(counts, at::kLong))
+                           .to(at::kDouble).mean().item<double>();
+  ctx.log << "[vision] held-out scenes (512): on-object patches name shape "
+          << object_accuracy(shape_head(flat), shape, on_object) << ", colour "
+          << object_accuracy(colour_head(flat), labels_tensor(labels, &PatchLabels::colour), on_object)
+          << ", size " << object_accuracy(size_head(flat), labels_tensor(labels, &PatchLabels::size), on_object)
+          << "; count " << count << std::endl;
+}
 
 at::Tensor vision_step(StageContext& ctx, const VisionEncoder& encoder, const Linear& shape_head,
                        const Linear& colour_head, const Linear& size_head, const Linear& count_head,
@@ -56,14 +97,9 @@ at::Tensor vision_step(StageContext& ctx, const VisionEncoder& encoder, const Li
   world::Generator gen(ctx.options.seed * 1000003 + 3 + step, v.image_size);
   std::vector<at::Tensor> images;
   std::vector<PatchLabels> labels;
+  draw_scenes(ctx, gen, 32, images, labels);
   std::vector<int64_t> counts;
-  for (int b = 0; b < 32; ++b) {
-    const world::Scene scene = gen.random_scene(1, world::kMaxObjects);
-    world::Media m{{gen.draw(scene)}, {scene}};
-    images.push_back(media_frames(m, ctx.config.preprocessing));
-    labels.push_back(label(scene, v.grid()));
-    counts.push_back(labels.back().count);
-  }
+  for (const auto& l : labels) counts.push_back(l.count);
   auto tokens = encoder.forward(at::cat(images, 0));                      // [B, v, W]
   auto flat = tokens.reshape({-1, v.width});                             // [B*v, W]
   auto loss = at::cross_entropy_loss(shape_head(flat), labels_tensor(labels, &PatchLabels::shape)) +

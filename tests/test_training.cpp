@@ -102,6 +102,19 @@ TEST(Training, FlamingoStageStartsEveryNewMatrixRandom) {
   }
   EXPECT_EQ(matrices, 2 + 2 * 5 + 4 * 5) << log.str();  // latents, frame embeddings; perceiver; blocks
 
+  // Stage 2 ends with its heads measured on held-out scenes; two steps leave them
+  // near chance (a shape head that always said "circle" would score about 1/6).
+  static const std::regex report(
+      R"(held-out scenes \(512\): on-object patches name shape ([0-9.e-]+), colour ([0-9.e-]+), size ([0-9.e-]+); count ([0-9.e-]+))");
+  std::smatch m;
+  const std::string text = log.str();
+  ASSERT_TRUE(std::regex_search(text, m, report)) << text;
+  for (int i = 1; i <= 4; ++i) {
+    EXPECT_GE(std::stod(m[i]), 0.0);
+    EXPECT_LE(std::stod(m[i]), 1.0);
+  }
+  EXPECT_LT(std::stod(m[1]), 0.6) << "an untrained encoder cannot name shapes";
+
   // The recipe's tokenizer keeps the world's common words whole (a syllable made a
   // user-defined piece would be cut out of every word containing it: "g" and "f"
   // made "green" 3 pieces, "left" 4, "triangle" 6) and still spells nonsense words

@@ -19,6 +19,7 @@
 
 #include "core/error.h"
 #include "core/visual_world.h"
+#include "core/visual_world_recall.h"
 
 namespace flamingo::world {
 namespace {
@@ -425,6 +426,48 @@ TEST(VisualWorld, TextOnlyMeetsEveryWordWithoutImages) {
   }
   EXPECT_TRUE(missing.empty()) << missing.size() << " words never met, e.g. " << *missing.begin();
   EXPECT_LT(docs, 1000);
+}
+
+// Each line's key names one shape; the word after it must be the word that shape was
+// bound to, and a question is asked only of a shape already bound.
+TEST(VisualWorld, RecallLinesCopyTheWordOfTheirKey) {
+  Generator g(21);
+  size_t questions = 0, lines = 0;
+  for (int d = 0; d < 300; ++d) {
+    const Document doc = recall_document(g);
+    EXPECT_EQ(doc.kind, "text");
+    EXPECT_TRUE(doc.media.empty());
+    std::map<std::string, std::string> bound;  // shape -> word
+    size_t span = 0;
+    for (const std::string& line : chunks(doc.text)) {
+      const std::string key = between(line, "[", "]");
+      std::string shape;
+      for (int s = 0; s < kShapeCount; ++s)
+        if (key.find(shape_name(static_cast<Shape>(s))) != std::string::npos) shape = shape_name(static_cast<Shape>(s));
+      ASSERT_FALSE(shape.empty()) << line;
+      const std::string asked = short_answer(line);
+      if (!asked.empty()) {
+        ASSERT_TRUE(bound.count(shape)) << "asked before it was bound: " << doc.text;
+        EXPECT_EQ(asked, bound[shape]);
+        ASSERT_LT(span, doc.answer_spans.size());
+        const auto [b, e] = doc.answer_spans[span++];
+        EXPECT_EQ(doc.text.substr(b, e - b), " " + asked);
+        ++questions;
+      } else {
+        const std::string word = between(line, "This is a ", ".");
+        ASSERT_FALSE(word.empty()) << line;
+        if (bound.count(shape)) {
+          EXPECT_EQ(bound[shape], word);
+        }
+        bound[shape] = word;
+      }
+      ++lines;
+    }
+    EXPECT_EQ(span, doc.answer_spans.size());
+    EXPECT_GE(bound.size(), 2u);
+  }
+  // Most lines after the first of each word look a word up.
+  EXPECT_GT(questions, lines / 5);
 }
 
 TEST(VisualWorld, ClipsShowTheirEvent) {

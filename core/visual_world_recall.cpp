@@ -1,0 +1,51 @@
+#include "core/visual_world_recall.h"
+
+#include "core/visual_world_internal.h"
+
+namespace flamingo::world {
+
+using namespace internal;
+
+Document recall_document(Generator& generator) {
+  DocumentBuilder b(generator, "text", true);
+  Rng& rng = b.rng;
+  const int ways = between(rng, 2, 5);
+  const std::vector<std::string> words = GeneratorAccess::next_text_words(generator, ways);
+  const std::vector<int> shapes = pick(rng, kShapeCount, ways);
+  const bool bare = coin(rng);
+  std::vector<bool> seen(ways, false);
+  const int lines = ways + between(rng, 4, 20);
+  for (int line = 0; line < lines; ++line) {
+    // Every word is introduced before the later half of the lines, so most of them look up.
+    int w = static_cast<int>(below(rng, ways));
+    if (line >= lines / 2)
+      for (int u = 0; u < ways; ++u)
+        if (!seen[u]) w = u;
+    const Scene scene = single_shape_scene(rng, static_cast<Shape>(shapes[w]));
+    bare ? b.see_key(shape_name(scene.objects[0].shape)) : b.see(scene);
+    if (seen[w] && coin(rng)) {
+      b.say("Question: what is this? Short answer:");
+      b.answer(words[w], true, {});
+    } else {
+      b.say("This is a " + words[w] + ".");
+      b.end_chunk();
+    }
+    seen[w] = true;
+  }
+  return b.document();
+}
+
+Document repeat_document(Generator& generator) {
+  DocumentBuilder b(generator, "text", true);
+  const std::vector<std::string> words = GeneratorAccess::next_text_words(generator, between(b.rng, 3, 10));
+  std::string line;
+  for (const std::string& w : words) line += (line.empty() ? "" : " ") + w;
+  const int times = between(b.rng, 2, 3);
+  for (int i = 0; i < times; ++i) {
+    b.say(line + ".");
+    b.end_chunk();
+  }
+  return b.document();
+}
+
+}  // namespace flamingo::world

@@ -1,0 +1,24 @@
+#pragma once
+// Text that teaches the one skill binding asks of the language model: find the
+// earlier line with the same key and copy the name that followed it (the
+// "match-then-copy through a textual key" curriculum of docs/training.md, "Fourth
+// run"). A binding episode asks it once per document; a recall document asks it
+// on most of its lines.
+#include "core/visual_world.h"
+
+namespace flamingo::world {
+
+// 2..5 nonsense words (the text-only cycle: every word, held-out ones included),
+// each bound to a shape key, then up to 20 more lines keyed the same way: a seen
+// word is repeated ("[circle] This is a dax.") or asked for ("[circle] Question:
+// what is this? Short answer: dax", an answer span). Keys are bare shape names or
+// whole scene keys, half and half, as in text-only binding.
+Document recall_document(Generator& generator);
+
+// The plainest copying: 3..10 nonsense words, then the same words again, once or
+// twice ("kudax blifeg zowuf.<|endofchunk|>kudax blifeg zowuf.<|endofchunk|>"). Every
+// syllable after the first line is predictable only by looking back at the earlier
+// one, which is how a language model forms induction heads (Olsson et al., 2022).
+Document repeat_document(Generator& generator);
+
+}  // namespace flamingo::world
