@@ -6,6 +6,7 @@
 #include <ATen/ATen.h>
 
 #include <cmath>
+#include <iomanip>
 
 #include "core/train_data.h"
 #include "core/train_loop.h"
@@ -83,11 +84,16 @@ void report_vision_accuracy(StageContext& ctx, const VisionEncoder& encoder, con
   for (const auto& l : labels) counts.push_back(l.count);
   const double count = (count_head(tokens.mean(1)).argmax(-1) == at::tensor(counts, at::kLong))
                            .to(at::kDouble).mean().item<double>();
+  const auto flags = ctx.log.flags();
+  const auto precision = ctx.log.precision();
+  ctx.log << std::fixed << std::setprecision(3);
   ctx.log << "[vision] held-out scenes (512): on-object patches name shape "
           << object_accuracy(shape_head(flat), shape, on_object) << ", colour "
           << object_accuracy(colour_head(flat), labels_tensor(labels, &PatchLabels::colour), on_object)
           << ", size " << object_accuracy(size_head(flat), labels_tensor(labels, &PatchLabels::size), on_object)
           << "; count " << count << std::endl;
+  ctx.log.flags(flags);
+  ctx.log.precision(precision);
 }
 
 at::Tensor vision_step(StageContext& ctx, const VisionEncoder& encoder, const Linear& shape_head,

@@ -17,13 +17,13 @@ struct TrainOptions {
   uint64_t seed = 1;
   int language_steps = 2000;
   int language_batch = 1;      // packed sequences per stage-1 step
-  int vision_steps = 1500;
+  int vision_steps = 6000;
   int flamingo_steps = 2500;
   int sequence_tokens = 384;  // packed training sequences
   double language_lr = 2e-3;
   double vision_lr = 1e-3;
   double flamingo_lr = 3e-3;
-  double gate_lr_scale = 3.0;  // lets the tanh gates open in time
+  double gate_lr_scale = 10.0;  // lets the tanh gates open in time (fourth run: 10 beat 3)
   int flamingo_batch = 4;      // packed sequences per stage-3 step
   double language_lr_scale = 0;  // > 0: stage 3 also trains the language model at this lr scale; 0: frozen (the paper)
   // The third run's changes (docs/training.md), off by default: they did not give a

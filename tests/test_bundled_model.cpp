@@ -41,7 +41,7 @@ TEST_F(BundledModel, ChoiceReadsThePicturesAndFallsToChanceWithoutThem) {
   const double open = accuracy(*model_, "choice", 2, 1, 100);
   const double shut = accuracy(*bare_, "choice", 2, 1, 100);
   EXPECT_LE(shut, 0.40);
-  EXPECT_GE(open, shut + 0.15);
+  EXPECT_GE(open, shut + 0.30);  // measured 0.71 against 0.22
 }
 
 // Task induction: the examples decide whether the answer is a colour, a shape or
@@ -51,23 +51,23 @@ TEST_F(BundledModel, ExamplesInduceTheTask) {
   const double none = accuracy(*model_, "induction", 2, 0, 100);
   const double four = accuracy(*model_, "induction", 2, 4, 100);
   EXPECT_LE(none, 0.40);
-  EXPECT_GE(four, none + 0.15);
+  EXPECT_GE(four, none + 0.30);  // the "+0.3 over 0 shots"; measured 0.26 -> 0.81
 }
 
 // Open-ended questions: better with the pictures than the language model alone.
 TEST_F(BundledModel, OpenQuestionsBeatTheBareLanguageModel) {
-  EXPECT_GE(accuracy(*model_, "vqa", 2, 1, 100), accuracy(*bare_, "vqa", 2, 1, 100) + 0.05);
+  EXPECT_GE(accuracy(*model_, "vqa", 2, 1, 100), accuracy(*bare_, "vqa", 2, 1, 100) + 0.20);  // 0.54 vs 0.21
 }
 
 // Exact captions and video answers need the pictures: the bare language model gets
 // none of the captions and only its prior's share of the clips.
 TEST_F(BundledModel, CaptionsAndClipsNeedThePictures) {
   EXPECT_LE(accuracy(*bare_, "caption", 2, 1, 100), 0.02);
-  EXPECT_GE(accuracy(*model_, "caption", 2, 1, 100), 0.10);  // measured 0.19
+  EXPECT_GE(accuracy(*model_, "caption", 2, 1, 100), 0.35);  // measured 0.46
   const double open = accuracy(*model_, "video", 2, 1, 100);
   const double shut = accuracy(*bare_, "video", 2, 1, 100);
   EXPECT_LE(shut, 0.25);  // a guess among the four directions or the seven events
-  EXPECT_GE(open, shut + 0.10);  // measured 0.35 against 0.21 on these episodes
+  EXPECT_GE(open, shut + 0.15);  // measured 0.41 against 0.21 on these episodes
 }
 
 // Binding with no examples: nothing in the prompt names the held-out object, so no

@@ -67,10 +67,13 @@ TEST(DecoderGradients, AttentionWeightsGetTheirTrueGradient) {
   }
 }
 
-// The training stack can learn in-context copying: random tokens, then the same
-// tokens again; the second half is predictable only by attending back (an
-// induction head). A language model that cannot learn this cannot learn binding.
-TEST(DecoderGradients, LearnsToCopyFromContext) {
+// The training stack can learn to copy through attention: random tokens, then the
+// same tokens again; the second half is predictable only by attending back. The
+// offset is always n, so a head that looks back by position is enough; copying by
+// content (an induction head, which binding needs) is not shown by this test: with
+// halves of 6..12 tokens the same model is still at 2.1 nats after 3,000 steps
+// (docs/training.md, "Fourth run").
+TEST(DecoderGradients, LearnsToCopyAtAFixedOffset) {
   const auto c = two_layers(64, 4, 24, 64);
   auto weights = WeightStore::random(5, 0.0f);
   LlamaDecoder decoder(c, weights, at::kFloat, at::kCPU);
