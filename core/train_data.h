@@ -22,8 +22,9 @@ struct TrainingSequence {
 
 // Documents packed after one another, each opened by BOS, up to `max_tokens`.
 // Answer spans (and the <|endofchunk|> closing them) are targets of weight 1;
-// every other token is one of weight `context_weight` (0: answers only). Without `keep_media` the images are
-// not even drawn into tensors (the language model's stage).
+// every other token is one of weight `context_weight` (0: answers only).
+// Without `keep_media` the images are not even drawn into tensors (the
+// language model's stage).
 // `next` draws each document (default: the generator's training mix).
 TrainingSequence pack_documents(world::Generator& generator, const Tokenizer& tokenizer,
                                 const ModelConfig& config, int max_tokens, float context_weight,

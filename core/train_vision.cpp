@@ -48,7 +48,7 @@ at::Tensor labels_tensor(const std::vector<PatchLabels>& all, std::vector<int64_
   return at::tensor(flat, at::kLong);
 }
 
-// The scenes of a step: images [B, 3, S, S] and each one's labels.
+// n random scenes drawn into images (each [1, 3, S, S]) and their patch labels.
 void draw_scenes(StageContext& ctx, world::Generator& gen, int n, std::vector<at::Tensor>& images,
                  std::vector<PatchLabels>& labels) {
   const auto& v = ctx.config.vision_encoder;

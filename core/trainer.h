@@ -30,6 +30,8 @@ struct TrainOptions {
   // better model than the shipped one.
   bool whole_word_pieces = false;  // syllables are user-defined pieces only where no ordinary word contains them
   bool keyed_text_stage1 = false;  // stage 1 reads half text-only documents (Generator::language_document)
+  // The fourth run's copying curricula for stage 1, off by default: none taught the
+  // language model to copy (docs/training.md).
   double language_recall_share = 0;  // stage 1's share of recall documents (world::recall_document)
   double language_repeat_share = 0;  // stage 1's share of repeat documents (world::repeat_document)
   double language_context_weight = 1;  // stage 1's loss weight of tokens outside answers (answers weigh 1)

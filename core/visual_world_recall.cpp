@@ -16,7 +16,7 @@ Document recall_document(Generator& generator) {
   std::vector<bool> seen(ways, false);
   const int lines = ways + between(rng, 4, 20);
   for (int line = 0; line < lines; ++line) {
-    // Every word is introduced before the later half of the lines, so most of them look up.
+    // A word not yet introduced by half-way comes next, so the later lines mostly look up.
     int w = static_cast<int>(below(rng, ways));
     if (line >= lines / 2)
       for (int u = 0; u < ways; ++u)
