@@ -151,8 +151,9 @@ class Generator {
   Document text_only();
   // The training mix of docs/visual-world.md.
   Document random_document();
-  // Stage 1's mix: half text-only documents, so that matching a key and copying
-  // the name that followed it is a large part of what the language model learns.
+  // Half text-only documents, half the training mix: stage 1's data with
+  // --keyed-text-stage1, so that matching a key and copying the name that
+  // followed it is a larger part of what the language model learns.
   Document language_document();
 
   // A document of a suite of eval_episode() cut into an episode; the `binding` suite
