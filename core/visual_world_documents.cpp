@@ -84,11 +84,11 @@ std::vector<std::string> wrong_captions(Rng& rng, const Scene& scene) {
     out.push_back(caption_text(s));
   }
   if (scene.objects.size() == 2) {
-    const std::string caption = caption_text(scene);
-    const std::string relation = relation_text(scene.objects[0], scene.objects[1]);
-    std::string flipped = caption;
-    flipped.replace(caption.find(" " + relation + " "), relation.size() + 2,
-                    " " + opposite(relation) + " ");
+    std::string flipped = caption_text(scene);
+    for (const std::string relation : {"left of", "above"}) {  // reading order's two
+      const size_t at = flipped.find(" " + relation + " ");
+      if (at != std::string::npos) flipped.replace(at + 1, relation.size(), opposite(relation));
+    }
     out.push_back(flipped);
   }
   shuffle(rng, out);

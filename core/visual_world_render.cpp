@@ -181,8 +181,15 @@ std::string caption_text(const Scene& scene) {
                         std::to_string(objects.size()));
   }
   if (objects.size() == 1) return noun_phrase(objects[0]) + ".";
-  return noun_phrase(objects[0]) + " " + relation_text(objects[0], objects[1]) + " " +
-         noun_phrase(objects[1]) + ".";
+  // Reading order: the object on the left (or, along a vertical relation, the upper
+  // one) comes first. Each scene then has one caption, which exact match needs: in the
+  // order objects were drawn in, half the two-object captions were a coin toss.
+  const Object* first = &objects[0];
+  const Object* second = &objects[1];
+  const std::string drawn = relation_text(*first, *second);
+  if (drawn == "right of" || drawn == "below") std::swap(first, second);
+  return noun_phrase(*first) + " " + relation_text(*first, *second) + " " +
+         noun_phrase(*second) + ".";
 }
 
 std::string event_answer(Event event) {

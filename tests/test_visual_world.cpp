@@ -253,12 +253,15 @@ TEST(VisualWorld, CaptionSaysWhatTheSceneShows) {
   Scene scene{
       0, {{Shape::kCircle, 0, false, 0.25f, 0.5f, 1}, {Shape::kStar, 2, true, 0.75f, 0.55f, 1}}};
   EXPECT_EQ(caption_text(scene), "a small red circle left of a large blue star.");
+  // One caption per scene, whatever order the shapes were drawn in: reading order.
   std::swap(scene.objects[0], scene.objects[1]);
-  EXPECT_EQ(caption_text(scene), "a large blue star right of a small red circle.");
+  EXPECT_EQ(caption_text(scene), "a small red circle left of a large blue star.");
   scene.objects[0].x = 0.3f, scene.objects[0].y = 0.95f;
-  EXPECT_EQ(caption_text(scene), "a large blue star below a small red circle.");
+  EXPECT_EQ(caption_text(scene), "a small red circle above a large blue star.");
+  std::swap(scene.objects[0], scene.objects[1]);
+  EXPECT_EQ(caption_text(scene), "a small red circle above a large blue star.");
   scene.objects.pop_back();
-  EXPECT_EQ(caption_text(scene), "a large blue star.");
+  EXPECT_EQ(caption_text(scene), "a small red circle.");
   Generator g(3);
   for (int i = 0; i < 200; ++i) {
     const Document doc = g.caption();
