@@ -62,7 +62,12 @@ EvalResult run_eval(const Model& model, const EvalOptions& o, std::ostream& out)
     const std::string got = answer(session, model, ep);
     const bool ok = got == trim(ep.answer);
     r.correct += ok, ++r.total;
-    if (o.verbose) out << (ok ? "ok   " : "MISS ") << "expected \"" << trim(ep.answer) << "\" got \"" << got << "\"\n";
+    if (o.verbose) {  // the query's own chunk too, so that errors can be sorted by question
+      const size_t at = ep.prompt.rfind(world::kImageMarker);
+      const std::string query = at == std::string::npos ? ep.prompt : ep.prompt.substr(at);
+      out << (ok ? "ok   " : "MISS ") << "expected \"" << trim(ep.answer) << "\" got \"" << got
+          << "\" after \"" << query << "\"\n";
+    }
   }
   out << "suite: " << o.suite << ", ways: " << o.ways << ", shots: " << o.shots
       << ", episodes: " << r.total << (o.load.zero_gates ? ", zero gates" : "") << "\n"
