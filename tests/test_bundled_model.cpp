@@ -13,6 +13,7 @@ using namespace flamingo;
 namespace {
 
 const std::string kModel = FLAMINGO_SOURCE_DIR "/resources/models/flamingo-tiny";
+constexpr int kEpisodes = 200;  // per measurement: +-0.07 at 95 % around 0.5
 
 double accuracy(const Model& model, const std::string& suite, int ways, int shots, int episodes) {
   EvalOptions o;
@@ -38,44 +39,47 @@ class BundledModel : public ::testing::Test {
 // Close-ended answers (4 options, chance 0.25) come from the pictures: with the
 // gates forced shut the model falls to chance, with them open it is well above.
 TEST_F(BundledModel, ChoiceReadsThePicturesAndFallsToChanceWithoutThem) {
-  const double open = accuracy(*model_, "choice", 2, 1, 100);
-  const double shut = accuracy(*bare_, "choice", 2, 1, 100);
+  const double open = accuracy(*model_, "choice", 2, 1, kEpisodes);
+  const double shut = accuracy(*bare_, "choice", 2, 1, kEpisodes);
   EXPECT_LE(shut, 0.40);
-  EXPECT_GE(open, shut + 0.30);  // measured 0.71 against 0.22
+  EXPECT_GE(open, shut + 0.30);  // measured 0.70 against 0.25
 }
 
 // Task induction: the examples decide whether the answer is a colour, a shape or
 // a count; with no example the model can only guess which of the three is asked,
 // so even a model that reads the picture perfectly is right about a third of the time.
 TEST_F(BundledModel, ExamplesInduceTheTask) {
-  const double none = accuracy(*model_, "induction", 2, 0, 100);
-  const double four = accuracy(*model_, "induction", 2, 4, 100);
+  const double none = accuracy(*model_, "induction", 2, 0, kEpisodes);
+  const double four = accuracy(*model_, "induction", 2, 4, kEpisodes);
   EXPECT_LE(none, 0.40);
-  EXPECT_GE(four, none + 0.30);  // the "+0.3 over 0 shots"; measured 0.26 -> 0.81
+  EXPECT_GE(four, none + 0.30);  // the "+0.3 over 0 shots"; measured 0.33 -> 0.865
+  // The floor is 0.85, which these episodes meet by 3 of 200; 0.80 leaves room
+  // for a BLAS that rounds differently to flip a near tie.
+  EXPECT_GE(four, 0.80);
 }
 
 // Open-ended questions: better with the pictures than the language model alone.
 TEST_F(BundledModel, OpenQuestionsBeatTheBareLanguageModel) {
-  EXPECT_GE(accuracy(*model_, "vqa", 2, 1, 100), accuracy(*bare_, "vqa", 2, 1, 100) + 0.20);  // 0.54 vs 0.21
+  EXPECT_GE(accuracy(*model_, "vqa", 2, 1, kEpisodes), accuracy(*bare_, "vqa", 2, 1, kEpisodes) + 0.20);  // 0.56 vs 0.27
 }
 
 // Exact captions and video answers need the pictures: the bare language model gets
 // none of the captions and only its prior's share of the clips.
 TEST_F(BundledModel, CaptionsAndClipsNeedThePictures) {
-  EXPECT_LE(accuracy(*bare_, "caption", 2, 1, 100), 0.02);
-  EXPECT_GE(accuracy(*model_, "caption", 2, 1, 100), 0.35);  // measured 0.46
-  const double open = accuracy(*model_, "video", 2, 1, 100);
-  const double shut = accuracy(*bare_, "video", 2, 1, 100);
+  EXPECT_LE(accuracy(*bare_, "caption", 2, 1, kEpisodes), 0.02);
+  EXPECT_GE(accuracy(*model_, "caption", 2, 1, kEpisodes), 0.50);  // measured 0.625
+  const double open = accuracy(*model_, "video", 2, 1, kEpisodes);
+  const double shut = accuracy(*bare_, "video", 2, 1, kEpisodes);
   EXPECT_LE(shut, 0.25);  // a guess among the four directions or the seven events
-  EXPECT_GE(open, shut + 0.15);  // measured 0.41 against 0.21 on these episodes
+  EXPECT_GE(open, shut + 0.20);  // measured 0.44 against 0.155 on these episodes
 }
 
 // Binding with no examples: nothing in the prompt names the held-out object, so no
 // model can answer (the "near 0" row); a leak of the held-out words into
 // training would show here.
 TEST_F(BundledModel, NothingNamesAnObjectWithoutExamples) {
-  EXPECT_LE(accuracy(*model_, "binding", 5, 0, 100), 0.05);
-  EXPECT_LE(accuracy(*bare_, "binding", 2, 1, 100), 0.55);  // at most chance without the pictures
+  EXPECT_LE(accuracy(*model_, "binding", 5, 0, kEpisodes), 0.05);
+  EXPECT_LE(accuracy(*bare_, "binding", 2, 1, kEpisodes), 0.55);  // at most chance without the pictures
 }
 
 }  // namespace
