@@ -83,14 +83,7 @@ std::vector<std::string> wrong_captions(Rng& rng, const Scene& scene) {
     s.objects[i].large = !s.objects[i].large;
     out.push_back(caption_text(s));
   }
-  if (scene.objects.size() == 2) {
-    std::string flipped = caption_text(scene);
-    for (const std::string relation : {"left of", "above"}) {  // reading order's two
-      const size_t at = flipped.find(" " + relation + " ");
-      if (at != std::string::npos) flipped.replace(at + 1, relation.size(), opposite(relation));
-    }
-    out.push_back(flipped);
-  }
+  if (scene.objects.size() == 2) out.push_back(caption_text(scene, true));
   shuffle(rng, out);
   out.resize(3);
   return out;

@@ -36,6 +36,9 @@ bool overlaps(const Object& a, const Object& b);
 Scene random_scene(Rng& rng, int min_objects, int max_objects);
 // One or two objects whose relation is clear: one axis apart 1.5 times the other.
 Scene caption_scene(Rng& rng);
+// caption_text(), or with flip_relation the same caption with the opposite relation
+// (a wrong caption for close-ended scoring).
+std::string caption_text(const Scene& scene, bool flip_relation);
 // One object of `shape`, any colour, size, place and background (binding examples).
 Scene single_shape_scene(Rng& rng, Shape shape);
 // 1..4 objects of one shape and one colour (task induction).

@@ -174,7 +174,11 @@ std::string noun_phrase(const Object& o) {
 
 }  // namespace
 
-std::string caption_text(const Scene& scene) {
+std::string caption_text(const Scene& scene) { return internal::caption_text(scene, false); }
+
+namespace internal {
+
+std::string caption_text(const Scene& scene, bool flip_relation) {
   const auto& objects = scene.objects;
   if (objects.empty() || objects.size() > 2) {
     throw ArgumentError("a caption describes one or two objects, not " +
@@ -188,9 +192,12 @@ std::string caption_text(const Scene& scene) {
   const Object* second = &objects[1];
   const std::string drawn = relation_text(*first, *second);
   if (drawn == "right of" || drawn == "below") std::swap(first, second);
-  return noun_phrase(*first) + " " + relation_text(*first, *second) + " " +
-         noun_phrase(*second) + ".";
+  const std::string relation = flip_relation ? relation_text(*second, *first)  // the opposite
+                                             : relation_text(*first, *second);
+  return noun_phrase(*first) + " " + relation + " " + noun_phrase(*second) + ".";
 }
+
+}  // namespace internal
 
 std::string event_answer(Event event) {
   static const std::array<const char*, kEventCount> kAnswers{
