@@ -16,9 +16,11 @@ import numpy as np, torch, torch.nn.functional as F
 torch.set_num_threads(1); torch.manual_seed(0); rng = np.random.default_rng(0)
 path = sys.argv[1]
 f = open(path, 'rb'); n = struct.unpack('<Q', f.read(8))[0]; h = json.loads(f.read(n)); base = 8 + n
-def get(k):
+def read(k):
     m = h[k]; a, b = m['data_offsets']; f.seek(base + a)
     return torch.from_numpy(np.frombuffer(f.read(b - a), dtype=np.float32).reshape(m['shape']).copy())
+weights = {k: read(k) for k in h if k.startswith('vision_encoder.')}  # read once, used every layer
+get = weights.__getitem__
 P = 'vision_encoder.'
 W = get(P + 'conv1.weight'); cls = get(P + 'class_embedding'); pos = get(P + 'positional_embedding')
 ln = lambda x, k: F.layer_norm(x, (128,), get(k + '.weight'), get(k + '.bias'), 1e-5)
