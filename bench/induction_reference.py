@@ -12,7 +12,8 @@ Every 100 steps it prints the loss on first copies and on repeats: while the mod
 cannot copy, both sit near ln 40 = 3.7 nats on syllables; once it copies, the repeats'
 loss falls towards 0.
 
-Usage: bench/induction_reference.py STEPS [BATCH] [LR] [SEQ_TOKENS]
+Usage: bench/induction_reference.py STEPS [BATCH] [LR] [SEQ_TOKENS] [DEVICE]
+(DEVICE: cpu by default, or cuda; on cuda the threads setting does not apply.)
 """
 import math
 import random
@@ -65,8 +66,9 @@ class Llama(torch.nn.Module):
             self.layers.append(p)
         self.norm = torch.nn.Parameter(torch.ones(D))
         angle = torch.arange(T)[:, None] / (10000 ** (torch.arange(0, E, 2) / E))  # [T, E/2]
-        self.cos, self.sin = torch.cos(angle)[:, None], torch.sin(angle)[:, None]  # [T, 1, E/2]
-        self.mask = torch.triu(torch.ones(T, T, dtype=torch.bool), 1)
+        self.register_buffer("cos", torch.cos(angle)[:, None])  # [T, 1, E/2]
+        self.register_buffer("sin", torch.sin(angle)[:, None])
+        self.register_buffer("mask", torch.triu(torch.ones(T, T, dtype=torch.bool), 1))
 
     def rope(self, q):  # [B, T, H, E], interleaved pairs
         a, b = q[..., 0::2], q[..., 1::2]
@@ -92,17 +94,18 @@ def main():
     size = int(sys.argv[2]) if len(sys.argv) > 2 else 1
     peak = float(sys.argv[3]) if len(sys.argv) > 3 else 2e-3
     T = int(sys.argv[4]) if len(sys.argv) > 4 else 384
+    device = sys.argv[5] if len(sys.argv) > 5 else "cpu"
     torch.manual_seed(0)
     random.seed(0)
     torch.set_num_threads(1)
-    model = Llama(T)
+    model = Llama(T).to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=peak, betas=(0.9, 0.95), weight_decay=0.1)
     first = repeated = 0.0
     for s in range(steps):
         lr = peak * min(1, (s + 1) / 100) * (0.1 + 0.45 * (1 + math.cos(math.pi * s / steps)))
         for g in opt.param_groups:
             g["lr"] = lr
-        ids, rep = batch(size, T)
+        ids, rep = (t.to(device) for t in batch(size, T))
         ce = F.cross_entropy(model(ids)[:, :-1].reshape(-1, V), ids[:, 1:].reshape(-1), reduction="none")
         opt.zero_grad()
         ce.mean().backward()
@@ -112,7 +115,8 @@ def main():
         first += ce[~r].mean().item() / 100
         repeated += ce[r].mean().item() / 100
         if (s + 1) % 100 == 0:
-            print(f"step {s + 1}  loss on first copies {first:.2f}  on repeats {repeated:.2f}", flush=True)
+            print(f"step {s + 1}  tokens {(s + 1) * size * T / 1e6:.1f} M  loss on first copies {first:.2f}"
+                  f"  on repeats {repeated:.2f}", flush=True)
             first = repeated = 0.0
 
 
