@@ -182,11 +182,13 @@ PerceiverConfig parse_perceiver(const json& j, const std::string& file) {
   p.num_latents = opt<int>(j, "num_latents", file, w, 64);
   p.max_frames = opt<int>(j, "max_frames", file, w, 0);
   p.ff_mult = opt<int>(j, "ff_mult", file, w, 4);
+  p.patch_positions = opt<int>(j, "patch_positions", file, w, 0);
   for (auto [value, key] : {std::pair{p.depth, "depth"}, {p.heads, "heads"},
                             {p.dim_head, "dim_head"}, {p.num_latents, "num_latents"},
                             {p.ff_mult, "ff_mult"}})
     require_positive_in(value, w + key, file);
   if (p.max_frames < 0) throw FileError(file, "\"perceiver.max_frames\" must be >= 0");
+  if (p.patch_positions < 0) throw FileError(file, "\"perceiver.patch_positions\" must be >= 0");
   return p;
 }
 
@@ -270,6 +272,11 @@ ModelConfig ModelConfig::parse(const std::string& text, const std::string& file)
         parse_cross_attention(opt<json>(j, "cross_attention", file, "", json::object()), file);
     c.preprocessing = parse_preprocessing(opt<json>(j, "preprocessing", file, "", json::object()),
                                           file, c.vision_encoder.image_size);
+    const int patches = c.vision_encoder.num_patches();
+    if (c.perceiver.patch_positions > 0 && c.perceiver.patch_positions != patches)
+      throw FileError(file, "\"perceiver.patch_positions\" is " +
+                                std::to_string(c.perceiver.patch_positions) + " but the vision encoder gives " +
+                                std::to_string(patches) + " patches per frame");
     if (c.perceiver.max_frames > 0 && c.preprocessing.max_frames > c.perceiver.max_frames)
       c.preprocessing.max_frames = c.perceiver.max_frames;  // never sample more than it knows
     if (c.special_tokens.image < 0)
@@ -340,6 +347,7 @@ std::string ModelConfig::to_json() const {
     j["perceiver"] = {{"depth", p.depth},           {"heads", p.heads},
                       {"dim_head", p.dim_head},     {"num_latents", p.num_latents},
                       {"max_frames", p.max_frames}, {"ff_mult", p.ff_mult}};
+    if (p.patch_positions > 0) j["perceiver"]["patch_positions"] = p.patch_positions;
     const auto& x = cross_attention;
     const auto& pp = preprocessing;
     j["preprocessing"] = {{"image_size", pp.image_size}, {"mean", pp.mean}, {"std", pp.std},

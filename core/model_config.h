@@ -70,6 +70,10 @@ struct PerceiverConfig {
   int num_latents = 64;
   int max_frames = 0;  // > 0: learned per-frame time embeddings (perceiver.frame_embs)
   int ff_mult = 4;
+  // > 0: learned per-patch position embeddings (perceiver.patch_embs), one per
+  // patch of a frame. Not in the paper: its resampler sees a frame's patches as
+  // a set and trusts the encoder to keep where each one is (docs/training.md).
+  int patch_positions = 0;
 };
 
 // GATED XATTN-DENSE blocks, one before decoder layer i when (i + 1) % every == 0,

@@ -15,6 +15,8 @@ PerceiverResampler::PerceiverResampler(const PerceiverConfig& c, int dim, LoadCo
   latents_ = ctx.weights.get("perceiver.latents", {c.num_latents, d}, ctx.dtype, ctx.device);
   if (c.max_frames > 0)
     frame_embs_ = ctx.weights.get("perceiver.frame_embs", {c.max_frames, d}, ctx.dtype, ctx.device);
+  if (c.patch_positions > 0)
+    patch_embs_ = ctx.weights.get("perceiver.patch_embs", {c.patch_positions, d}, ctx.dtype, ctx.device);
   for (int i = 0; i < c.depth; ++i) {
     const std::string p = "perceiver.layers." + std::to_string(i) + ".";
     PerceiverAttention a;
@@ -50,6 +52,12 @@ at::Tensor PerceiverResampler::forward(const at::Tensor& frames) const {
       throw ArgumentError("a video of " + std::to_string(F) + " frames is longer than the " +
                           std::to_string(config_.max_frames) + " frames this model knows");
     x = x + frame_embs_.narrow(0, 0, F).unsqueeze(1);              // time embedding per frame
+  }
+  if (patch_embs_.defined()) {
+    if (x.size(1) != patch_embs_.size(0))
+      throw ArgumentError("a frame of " + std::to_string(x.size(1)) + " patches, but the resampler knows " +
+                          std::to_string(patch_embs_.size(0)) + " patch positions");
+    x = x + patch_embs_.unsqueeze(0);                              // place embedding per patch
   }
   x = x.reshape({-1, dim_});                                       // [F*v, d]
   auto latents = latents_;                                         // [n, d]

@@ -25,6 +25,7 @@ struct PerceiverAttention {
 class PerceiverResampler {
  public:
   // Keys: perceiver.latents, perceiver.frame_embs (when max_frames > 0),
+  // perceiver.patch_embs (when patch_positions > 0),
   // perceiver.layers.{i}.0.{norm_media, norm_latents, to_q, to_kv, to_out},
   // perceiver.layers.{i}.1.{0, 1, 3}, perceiver.norm: OpenFlamingo's layout.
   PerceiverResampler(const PerceiverConfig& config, int dim, LoadContext& ctx);
@@ -40,6 +41,7 @@ class PerceiverResampler {
   int dim_;
   at::Tensor latents_;     // [n, d]
   at::Tensor frame_embs_;  // [max_frames, d] or undefined
+  at::Tensor patch_embs_;  // [v, d] or undefined
   std::vector<std::pair<PerceiverAttention, FeedForward>> layers_;
   LayerNorm norm_;
 };

@@ -119,8 +119,8 @@ std::vector<ParamGroup> trainable(WeightStore& w, const std::function<bool(const
 // Matrices get torch.nn.Linear's default, U(-1/sqrt(in), 1/sqrt(in))
 // (OpenFlamingo's blocks are plain nn.Linear): N(0, 0.02) made each of the four
 // matrices between a picture and the logits shrink the signal ~4x, and the
-// blocks took thousands of steps to start reading. The latents and frame
-// embeddings N(0, 0.02), small next to what the latents read, so that the
+// blocks took thousands of steps to start reading. The latents, frame and
+// patch embeddings N(0, 0.02), small next to what the latents read, so that the
 // resampler's output (after its LayerNorm) is the picture rather than the
 // latents' own starting values; OpenFlamingo's N(0, 1) learnt measurably slower
 // here (docs/training.md). Norms weight 1, bias 0; gates 0, so the model
@@ -139,7 +139,8 @@ void init_new_parameters(WeightStore& w, const std::function<bool(const std::str
     } else if (t.dim() == 1) {
       t.fill_(1.0);  // every other vector of the new blocks is a LayerNorm's weight
     } else {
-      const bool latent = name == "perceiver.latents" || name == "perceiver.frame_embs";
+      const bool latent = name == "perceiver.latents" || name == "perceiver.frame_embs" ||
+                          name == "perceiver.patch_embs";
       t.copy_(latent ? at::randn(t.sizes()) * 0.02
                      : (at::rand(t.sizes()) * 2 - 1) / std::sqrt(double(t.size(1))));  // [out, in]
     }

@@ -208,6 +208,27 @@ TEST(FlamingoModel, VideoFramesAreOrderedAndResampledToAFixedSize) {
   EXPECT_THROW(f.encode_media(at::randn({9, 3, 16, 16})), ArgumentError);
 }
 
+// The paper's resampler reads a frame's patches as a set: shuffling them leaves
+// its output as it was. With patch embeddings it knows where each patch was.
+TEST(FlamingoModel, PatchEmbeddingsTellTheResamplerWhereEachPatchIs) {
+  c10::InferenceMode guard;
+  at::manual_seed(3);
+  const auto places = at::randn({9, 24});  // [v, d], as large as the features: a trained scale
+  auto encode = [&](int patch_positions, const at::Tensor& frames) {
+    auto weights = WeightStore::random(7, 0.0f, {{"perceiver.patch_embs", places}});
+    LoadContext ctx{weights, at::kFloat, at::kCPU};
+    PerceiverConfig c{2, 2, 8, 4, 0, 4};
+    c.patch_positions = patch_positions;
+    return PerceiverResampler(c, 24, ctx).forward(frames);  // [4 latents, 24]
+  };
+  auto frames = at::randn({1, 9, 24});                        // [F, v, d]
+  auto shuffled = frames.index_select(1, at::randperm(9));
+  auto change = [](const at::Tensor& a, const at::Tensor& b) { return (a - b).abs().max().item<double>(); };
+  EXPECT_LT(change(encode(0, frames), encode(0, shuffled)), 1e-5);
+  EXPECT_GT(change(encode(9, frames), encode(9, shuffled)), 1e-2);
+  EXPECT_THROW(encode(9, at::randn({1, 8, 24})), ArgumentError);
+}
+
 TEST(FlamingoModel, MarkerAndMediaCountsMustAgree) {
   auto model = Model::load(model_dir("mismatch", 0.0f));
   Session s(model);

@@ -56,4 +56,24 @@ TEST(ModelConfig, ErrorsNameTheFileAndTheKey) {
             std::string::npos);
 }
 
+// The resampler's patch embeddings are one per patch, so their count must be
+// the encoder's: 32 / 4 = 8, 8 x 8 = 64 patches here.
+TEST(ModelConfig, PatchPositionsMustMatchTheEncodersPatches) {
+  auto with = [](int positions) {
+    std::string s = kGood;
+    s.insert(s.rfind('}'), R"(, "vision_encoder": {"image_size": 32, "patch_size": 4, "width": 16,
+        "layers": 1, "heads": 2}, "perceiver": {"patch_positions": )" + std::to_string(positions) + "}");
+    return s;
+  };
+  auto c = ModelConfig::parse(with(64), "cfg.json");
+  EXPECT_EQ(c.perceiver.patch_positions, 64);
+  EXPECT_EQ(ModelConfig::parse(c.to_json(), "again.json").perceiver.patch_positions, 64);
+  EXPECT_EQ(ModelConfig::parse(with(0), "cfg.json").to_json().find("patch_positions"), std::string::npos);
+  const std::string wrong = error_of(with(63));
+  EXPECT_NE(wrong.find("cfg.json"), std::string::npos) << wrong;
+  EXPECT_NE(wrong.find("\"perceiver.patch_positions\" is 63 but the vision encoder gives 64"),
+            std::string::npos) << wrong;
+  EXPECT_NE(error_of(with(-1)).find("must be >= 0"), std::string::npos);
+}
+
 }  // namespace
