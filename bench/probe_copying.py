@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Does a language model look names and attributes up in its context?
 
-Text-only probes of docs/training.md ("Third run"): binding texts keyed by shape
+Text-only probes of docs/training.md ("Third run"): a line of new words said
+again ("kudax blifeg zowuf moyig. kudax blifeg" -> is " zowuf" the likeliest of the
+four?), binding texts keyed by shape
 ("[circle] This is a kudax. ... [circle] Question: what is this? Short answer:"),
 scored with `flamingo score` (is the keyed name ranked first among the episode's
 names?) and a lookup question ("[small blue circle at 3,4; large red star at 6,6]
@@ -46,6 +48,20 @@ def binding(model, n, ways, rng):
     return right / n
 
 
+def repeat(model, n, rng):
+    """A line of four new words, then its first two again: is the third word next?"""
+    right = 0
+    for _ in range(n):
+        words = set()
+        while len(words) < 4:
+            h = rng.sample(HEADS, 2)
+            words.add(h[0] + h[1] + rng.choice(TAILS))
+        words = list(words)
+        prompt = " ".join(words) + ". " + " ".join(words[:2])
+        right += best(model, prompt, words) == words[2]
+    return right / n
+
+
 def lookup(model, n, rng):
     right = 0
     for _ in range(n):
@@ -60,6 +76,7 @@ def main():
     model = sys.argv[1]
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 40
     rng = random.Random(5)
+    print(f"repeat, third word of a line seen once (chance 0.25): {repeat(model, n, rng):.2f}")
     print(f"binding, 2 ways (chance 0.50): {binding(model, n, 2, rng):.2f}")
     print(f"binding, 5 ways (chance 0.20): {binding(model, n, 5, rng):.2f}")
     print(f"lookup, shape by colour (chance 0.17): {lookup(model, n, rng):.2f}")
