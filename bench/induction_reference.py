@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Does a language model of the bundled model's shape learn to copy from its context?
 
-An independent PyTorch reference (python3-torch, CPU) for docs/training.md ("Fourth
+An independent PyTorch reference (python3-torch; CPU, or a GPU where there is one) for docs/training.md ("Fourth
 run"): the bundled LLaMA shape (4 layers, width 128, 4 heads, SwiGLU 384, RoPE,
 tied embeddings, vocabulary 301), AdamW (weight decay 0.1), warm-up and cosine decay,
 clipping at 1, trained on lines of nonsense words (2-3 syllables of 40 each) repeated
