@@ -54,6 +54,8 @@ void add_train_command(CLI::App& app, flamingo::TrainOptions& t, int& which, int
   cmd->add_option("--language-lr-scale", t.language_lr_scale,
                   "Stage 3 also trains the language model at this learning-rate scale (0: frozen, as in the paper)")
       ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--latents", t.latents, "Latents of stage 3's Perceiver Resampler per image or video")
+      ->check(CLI::Range(1, 256));
   cmd->add_flag("--patch-positions,!--no-patch-positions", t.patch_positions,
                 "Stage 3's resampler learns an embedding per patch position (not in the paper)");
   cmd->add_option("--checkpoint-every", t.checkpoint_every)->check(CLI::PositiveNumber);

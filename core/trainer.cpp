@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 
 // The bundled model's shape: small enough to train on two CPU cores in hours
 // and to ship in a few megabytes (docs/training.md explains the choices).
-ModelConfig tiny_config(int sentencepiece_vocab, bool patch_positions) {
+ModelConfig tiny_config(int sentencepiece_vocab, const TrainOptions& o) {
   ModelConfig c;
   c.name = "flamingo-tiny";
   c.dtype = "float32";
@@ -34,8 +34,8 @@ ModelConfig tiny_config(int sentencepiece_vocab, bool patch_positions) {
   auto& v = c.vision_encoder;
   v.image_size = 32, v.patch_size = 4, v.width = 128, v.layers = 4, v.heads = 4, v.mlp_dim = 512;
   v.activation = "gelu", v.use_ln_post = true;
-  c.perceiver = {2, 4, 32, 16, 8, 4};  // depth, heads, dim_head, latents, max_frames, ff_mult
-  if (patch_positions) c.perceiver.patch_positions = v.num_patches();
+  c.perceiver = {2, 4, 32, o.latents, 8, 4};  // depth, heads, dim_head, latents, max_frames, ff_mult
+  if (o.patch_positions) c.perceiver.patch_positions = v.num_patches();
   c.cross_attention = {1, 4, 32, 4};    // before every decoder layer
   c.preprocessing.image_size = 32;
   c.preprocessing.mean = {0.5f, 0.5f, 0.5f};
@@ -125,7 +125,7 @@ void train(const TrainOptions& o, std::ostream& log) {
     mark_done(tok_dir);
   }
   auto tokenizer = Tokenizer::load_sentencepiece(tok_dir + "/tokenizer.model");
-  ModelConfig config = tiny_config(tokenizer->vocab_size(), o.patch_positions);
+  ModelConfig config = tiny_config(tokenizer->vocab_size(), o);
   tokenizer = Tokenizer::load_sentencepiece(tok_dir + "/tokenizer.model", config.tokenizer.added_tokens);
   log << "[tokenizer] " << tokenizer->vocab_size() << " tokens" << std::endl;
 
