@@ -12,13 +12,14 @@ Question: what shape is blue?", six shapes ranked).
 Usage: bench/probe_copying.py MODEL_DIR [PROMPTS]
 MODEL_DIR may be a whole model or a language model alone (a config.json without
 the vision parts beside a stage's language/params.safetensors).
+The environment variable FLAMINGO names another flamingo binary than build/app/flamingo.
 """
 import os
 import random
 import subprocess
 import sys
 
-FLAMINGO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build", "app", "flamingo")
+FLAMINGO = os.environ.get("FLAMINGO") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build", "app", "flamingo")
 HEADS = ["da", "bli", "wu", "zo", "fe", "ku", "mo", "yi"]
 TAILS = ["x", "cket", "g", "f"]
 SHAPES = ["circle", "square", "triangle", "star", "cross", "heart"]
@@ -48,8 +49,9 @@ def binding(model, n, ways, rng):
     return right / n
 
 
-def repeat(model, n, rng):
-    """A line of four new words, then its first two again: is the third word next?"""
+def repeat(model, n, rng, separator):
+    """A line of four new words, then its first two again: is the third word next?
+    With separator ".<|endofchunk|>" the prompt has the form of stage 1's repeat documents."""
     right = 0
     for _ in range(n):
         words = set()
@@ -57,7 +59,7 @@ def repeat(model, n, rng):
             h = rng.sample(HEADS, 2)
             words.add(h[0] + h[1] + rng.choice(TAILS))
         words = list(words)
-        prompt = " ".join(words) + ". " + " ".join(words[:2])
+        prompt = " ".join(words) + separator + " ".join(words[:2])
         right += best(model, prompt, words) == words[2]
     return right / n
 
@@ -76,7 +78,8 @@ def main():
     model = sys.argv[1]
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 40
     rng = random.Random(5)
-    print(f"repeat, third word of a line seen once (chance 0.25): {repeat(model, n, rng):.2f}")
+    print(f"repeat, third word of a line seen once (chance 0.25): {repeat(model, n, rng, '. '):.2f}")
+    print(f"repeat across a chunk end (chance 0.25): {repeat(model, n, rng, '.<|endofchunk|>'):.2f}")
     print(f"binding, 2 ways (chance 0.50): {binding(model, n, 2, rng):.2f}")
     print(f"binding, 5 ways (chance 0.20): {binding(model, n, 5, rng):.2f}")
     print(f"lookup, shape by colour (chance 0.17): {lookup(model, n, rng):.2f}")
