@@ -3,7 +3,8 @@
 
 Text-only probes of docs/training.md ("Third run"): a line of new words said
 again ("kudax blifeg zowuf moyig. kudax blifeg" -> is " zowuf" the likeliest of the
-four?), binding texts keyed by shape
+four?), the same across an <|endofchunk|> as stage 1 writes it, then with the four
+tails as the options (is " zowuf" copied to its end, not just "zowu"?), binding texts keyed by shape
 ("[circle] This is a kudax. ... [circle] Question: what is this? Short answer:"),
 scored with `flamingo score` (is the keyed name ranked first among the episode's
 names?) and a lookup question ("[small blue circle at 3,4; large red star at 6,6]
@@ -64,6 +65,22 @@ def repeat(model, n, rng, separator):
     return right / n
 
 
+def tail(model, n, rng):
+    """As repeat across a chunk end, but the four options are the third word with each
+    of the four tails: is the word copied to its end, or only its first syllables?"""
+    right = 0
+    for _ in range(n):
+        words = set()
+        while len(words) < 4:
+            h = rng.sample(HEADS, 2)
+            words.add(h[0] + h[1] + rng.choice(TAILS))
+        words = list(words)
+        stem = next(words[2][:-len(t)] for t in TAILS if words[2].endswith(t))
+        prompt = " ".join(words) + ".<|endofchunk|>" + " ".join(words[:2])
+        right += best(model, prompt, [stem + t for t in TAILS]) == words[2]
+    return right / n
+
+
 def lookup(model, n, rng):
     right = 0
     for _ in range(n):
@@ -80,6 +97,7 @@ def main():
     rng = random.Random(5)
     print(f"repeat, third word of a line seen once (chance 0.25): {repeat(model, n, rng, '. '):.2f}")
     print(f"repeat across a chunk end (chance 0.25): {repeat(model, n, rng, '.<|endofchunk|>'):.2f}")
+    print(f"tail, that word's last syllable (chance 0.25): {tail(model, n, rng):.2f}")
     print(f"binding, 2 ways (chance 0.50): {binding(model, n, 2, rng):.2f}")
     print(f"binding, 5 ways (chance 0.20): {binding(model, n, 5, rng):.2f}")
     print(f"lookup, shape by colour (chance 0.17): {lookup(model, n, rng):.2f}")
