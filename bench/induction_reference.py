@@ -12,8 +12,10 @@ Every 100 steps it prints the loss on first copies and on repeats: while the mod
 cannot copy, both sit near ln 40 = 3.7 nats on syllables; once it copies, the repeats'
 loss falls towards 0.
 
-Usage: bench/induction_reference.py STEPS [BATCH] [LR] [SEQ_TOKENS] [DEVICE]
-(DEVICE: cpu by default, or cuda; on cuda the threads setting does not apply.)
+Usage: bench/induction_reference.py STEPS [BATCH] [LR] [SEQ_TOKENS] [DEVICE] [world]
+(DEVICE: cpu by default, or cuda; on cuda the threads setting does not apply. "world":
+the visual world's words, 1-2 of 8 heads and one of 4 tails, with the loss on repeated
+tails printed too.)
 """
 import math
 import random
@@ -28,10 +30,21 @@ SYLLABLES = list(range(20, 60))
 BOS, SPACE, DOT, END = 1, 10, 11, 300
 
 
+# The visual world's nonsense words (core/visual_world.cpp): one or two of 8 heads, then
+# one of 4 tails, so that few pieces recur often within a line.
+HEADS, TAILS = list(range(20, 28)), list(range(28, 32))
+WORLD = False  # the 6th argument "world" picks these words
+
+
+def word():
+    if WORLD:
+        return [SPACE] + random.sample(HEADS, random.randint(1, 2)) + [random.choice(TAILS)]
+    return [SPACE] + random.sample(SYLLABLES, random.randint(2, 3))
+
+
 def document():
     """Token ids and, per token, whether it lies in a repeated copy of the line."""
-    words = [[SPACE] + random.sample(SYLLABLES, random.randint(2, 3)) for _ in range(random.randint(3, 10))]
-    line = sum(words, []) + [DOT, END]
+    line = sum((word() for _ in range(random.randint(3, 10))), []) + [DOT, END]
     times = random.randint(2, 3)
     return [BOS] + line * times, [False] * (1 + len(line)) + [True] * (len(line) * (times - 1))
 
@@ -95,12 +108,14 @@ def main():
     peak = float(sys.argv[3]) if len(sys.argv) > 3 else 2e-3
     T = int(sys.argv[4]) if len(sys.argv) > 4 else 384
     device = sys.argv[5] if len(sys.argv) > 5 else "cpu"
+    global WORLD
+    WORLD = len(sys.argv) > 6 and sys.argv[6] == "world"
     torch.manual_seed(0)
     random.seed(0)
     torch.set_num_threads(1)
     model = Llama(T).to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=peak, betas=(0.9, 0.95), weight_decay=0.1)
-    first = repeated = 0.0
+    first = repeated = tails = 0.0
     for s in range(steps):
         lr = peak * min(1, (s + 1) / 100) * (0.1 + 0.45 * (1 + math.cos(math.pi * s / steps)))
         for g in opt.param_groups:
@@ -114,10 +129,13 @@ def main():
         r = rep[:, 1:].reshape(-1)
         first += ce[~r].mean().item() / 100
         repeated += ce[r].mean().item() / 100
+        tail = r & (ids[:, 1:].reshape(-1) >= TAILS[0]) & (ids[:, 1:].reshape(-1) <= TAILS[-1])
+        tails += ce[tail].mean().item() / 100 if WORLD else 0.0
         if (s + 1) % 100 == 0:
             print(f"step {s + 1}  tokens {(s + 1) * size * T / 1e6:.1f} M  loss on first copies {first:.2f}"
-                  f"  on repeats {repeated:.2f}", flush=True)
-            first = repeated = 0.0
+                  f"  on repeats {repeated:.2f}" + (f"  on repeated tails {tails:.2f}" if WORLD else ""),
+                  flush=True)
+            first = repeated = tails = 0.0
 
 
 if __name__ == "__main__":
