@@ -38,11 +38,13 @@ def best(model, prompt, options):
 def binding(model, n, ways, rng):
     right = 0
     for _ in range(n):
-        words = set()
+        words = []
         while len(words) < ways:
             h = rng.sample(HEADS, 2)
-            words.add(h[0] + (h[1] if rng.random() < 0.7 else "") + rng.choice(TAILS))
-        words, shapes = list(words), rng.sample(SHAPES, ways)
+            w = h[0] + (h[1] if rng.random() < 0.7 else "") + rng.choice(TAILS)
+            if w not in words:
+                words.append(w)
+        shapes = rng.sample(SHAPES, ways)
         prompt = "".join(f"[{shapes[w]}] This is a {words[w]}.<|endofchunk|>" for w in range(ways))
         q = rng.randrange(ways)
         prompt += f"[{shapes[q]}] Question: what is this? Short answer:"
@@ -50,16 +52,23 @@ def binding(model, n, ways, rng):
     return right / n
 
 
+def three_syllable_words(count, rng):
+    """Distinct words in the order drawn (a set's order would change with the hash seed)."""
+    words = []
+    while len(words) < count:
+        h = rng.sample(HEADS, 2)
+        w = h[0] + h[1] + rng.choice(TAILS)
+        if w not in words:
+            words.append(w)
+    return words
+
+
 def repeat(model, n, rng, separator):
     """A line of four new words, then its first two again: is the third word next?
     With separator ".<|endofchunk|>" the prompt has the form of stage 1's repeat documents."""
     right = 0
     for _ in range(n):
-        words = set()
-        while len(words) < 4:
-            h = rng.sample(HEADS, 2)
-            words.add(h[0] + h[1] + rng.choice(TAILS))
-        words = list(words)
+        words = three_syllable_words(4, rng)
         prompt = " ".join(words) + separator + " ".join(words[:2])
         right += best(model, prompt, words) == words[2]
     return right / n
@@ -70,11 +79,7 @@ def tail(model, n, rng):
     of the four tails: is the word copied to its end, or only its first syllables?"""
     right = 0
     for _ in range(n):
-        words = set()
-        while len(words) < 4:
-            h = rng.sample(HEADS, 2)
-            words.add(h[0] + h[1] + rng.choice(TAILS))
-        words = list(words)
+        words = three_syllable_words(4, rng)
         stem = next(words[2][:-len(t)] for t in TAILS if words[2].endswith(t))
         prompt = " ".join(words) + ".<|endofchunk|>" + " ".join(words[:2])
         right += best(model, prompt, [stem + t for t in TAILS]) == words[2]
