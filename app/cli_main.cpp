@@ -101,7 +101,8 @@ int main(int argc, char** argv) {
   InitRandomArgs init_random;
   add_init_random(app, init_random, which);
   flamingo::TrainOptions train;
-  add_train_command(app, train, which, 7);
+  bool train_serial = false;
+  add_train_command(app, train, train_serial, which, 7);
   std::string samples_out;
   auto* samples = app.add_subcommand("write-samples", "Write sample images and clips of the visual world");
   samples->add_option("--out", samples_out, "Directory")->required();
@@ -139,7 +140,7 @@ int main(int argc, char** argv) {
       if (score.model_dir.empty()) score.model_dir = flamingo::bundled_model_dir();
       return run_score(score);
     case 6: return run_init_random(init_random);
-    case 7: return run_train(train);
+    case 7: return run_train(train, train_serial, std::vector<std::string>(argv, argv + argc));
     case 9: return run_write_samples(samples_out);
     case 20: return run_tokenize(tokenize);
     case 10: return run_info();

@@ -111,9 +111,13 @@ void mark_done(const std::string& dir) { std::ofstream(dir + "/done") << "ok\n";
 
 }  // namespace
 
+std::string train_work_dir(const TrainOptions& o) {
+  return o.work_dir.empty() ? o.out_dir + ".train" : o.work_dir;
+}
+
 void train(const TrainOptions& o, std::ostream& log) {
   if (o.out_dir.empty()) throw ArgumentError("train needs --out");
-  const std::string work = o.work_dir.empty() ? o.out_dir + ".train" : o.work_dir;
+  const std::string work = train_work_dir(o);
   fs::create_directories(work);
   at::set_num_threads(std::max(1, o.threads));
   auto want = [&](const std::string& stage) { return o.only_stage.empty() || o.only_stage == stage; };
@@ -130,10 +134,12 @@ void train(const TrainOptions& o, std::ostream& log) {
   log << "[tokenizer] " << tokenizer->vocab_size() << " tokens" << std::endl;
 
   StageContext ctx{o, config, *tokenizer, work, log};
-  // Each stage needs the one before it finished.
+  // Stages 1 and 2 need only the tokenizer (stage 2 not even that), so they may run
+  // side by side in two processes; stage 3 needs both.
   if (want("language") && !done(work + "/language")) train_language_model(ctx);
-  if (want("vision") && done(work + "/language") && !done(work + "/vision")) train_vision_encoder(ctx);
-  if (want("flamingo") && done(work + "/vision") && !done(work + "/flamingo")) train_flamingo(ctx);
+  if (want("vision") && !done(work + "/vision")) train_vision_encoder(ctx);
+  if (want("flamingo") && done(work + "/language") && done(work + "/vision") && !done(work + "/flamingo"))
+    train_flamingo(ctx);
   // "export" writes the model from the latest checkpoints, finished or not, to
   // look at a run while it goes on.
   if (done(work + "/flamingo") || o.only_stage == "export") {

@@ -44,6 +44,9 @@ struct TrainOptions {
   int threads = 1;
 };
 
+// Where the checkpoints go: --work, or the model directory's name + ".train".
+std::string train_work_dir(const TrainOptions& options);
+
 // Runs the stages not yet finished (resuming from the last checkpoint of an
 // interrupted one) and writes the model directory.
 void train(const TrainOptions& options, std::ostream& log);
