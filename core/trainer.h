@@ -34,7 +34,7 @@ struct TrainOptions {
   // better model than the shipped one.
   bool whole_word_pieces = false;  // syllables are user-defined pieces only where no ordinary word contains them
   bool keyed_text_stage1 = false;  // stage 1 reads half text-only documents (Generator::language_document)
-  // Stage 1's copying curricula (fourth run), default since the seventh: with one
+  // Stage 1's copying curricula (fourth run), default since the eighth: with one
   // sequence per step and 2,000 steps they taught nothing; batched and three times
   // longer they teach the language model to copy.
   double language_recall_share = 0.15;  // stage 1's share of recall documents (world::recall_document)
