@@ -38,12 +38,7 @@ def best(model, prompt, options):
 def binding(model, n, ways, rng):
     right = 0
     for _ in range(n):
-        words = []
-        while len(words) < ways:
-            h = rng.sample(HEADS, 2)
-            w = h[0] + (h[1] if rng.random() < 0.7 else "") + rng.choice(TAILS)
-            if w not in words:
-                words.append(w)
+        words = distinct(ways, lambda: two_or_three_syllables(rng))
         shapes = rng.sample(SHAPES, ways)
         prompt = "".join(f"[{shapes[w]}] This is a {words[w]}.<|endofchunk|>" for w in range(ways))
         q = rng.randrange(ways)
@@ -52,15 +47,26 @@ def binding(model, n, ways, rng):
     return right / n
 
 
-def three_syllable_words(count, rng):
-    """Distinct words in the order drawn (a set's order would change with the hash seed)."""
+def distinct(count, draw):
+    """count distinct words from draw() in the order drawn (a set's order would change with the hash seed)."""
     words = []
     while len(words) < count:
-        h = rng.sample(HEADS, 2)
-        w = h[0] + h[1] + rng.choice(TAILS)
+        w = draw()
         if w not in words:
             words.append(w)
     return words
+
+
+def two_or_three_syllables(rng):
+    h = rng.sample(HEADS, 2)
+    return h[0] + (h[1] if rng.random() < 0.7 else "") + rng.choice(TAILS)
+
+
+def three_syllable_words(count, rng):
+    def draw():
+        h = rng.sample(HEADS, 2)
+        return h[0] + h[1] + rng.choice(TAILS)
+    return distinct(count, draw)
 
 
 def repeat(model, n, rng, separator):

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole recipe trains stage 2 in a second process beside stage 1 (a few steps each):
 # both stages must have run and the model directory must be written; a stage 2 that
-# fails must fail the command with an error that names its log.
+# fails must fail the command with an error that names its log; and a first process
+# killed outright must take the second with it.
 # Usage: check_train_two_processes.sh FLAMINGO_BINARY TMP_DIR
 set -uo pipefail
 bin="$1" tmp="$2/train_two_processes"
