@@ -133,6 +133,9 @@ void add_train_command(CLI::App& app, flamingo::TrainOptions& t, bool& serial, i
   cmd->add_option("--repeat-text-stage1", t.language_repeat_share,
                   "Stage 1's share of repeat documents: nonsense words, then the same words again")
       ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--scene-text-stage1", t.language_scene_share,
+                  "Stage 1's share of scene documents: questions and captions over textual keys of scenes")
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--language-context-weight", t.language_context_weight,
                   "Stage 1's loss weight of the tokens outside answers (answers weigh 1)")
       ->check(CLI::Range(0.0, 1.0));

@@ -162,6 +162,8 @@ void train_language_model(StageContext& ctx) {
       const double u = double(mix() >> 11) * 0x1.0p-53;
       if (u < o.language_recall_share) return world::recall_document(g);
       if (u < o.language_recall_share + o.language_repeat_share) return world::repeat_document(g);
+      if (u < o.language_recall_share + o.language_repeat_share + o.language_scene_share)
+        return g.scene_text();
       return o.keyed_text_stage1 ? g.language_document() : g.random_document();
     };
     std::vector<TrainingSequence> batch;

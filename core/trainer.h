@@ -39,6 +39,7 @@ struct TrainOptions {
   // longer they teach the language model to copy.
   double language_recall_share = 0.15;  // stage 1's share of recall documents (world::recall_document)
   double language_repeat_share = 0.7;   // stage 1's share of repeat documents (world::repeat_document)
+  double language_scene_share = 0;  // stage 1's share of scene documents (Generator::scene_text); ninth run
   double language_context_weight = 1;  // stage 1's loss weight of tokens outside answers (answers weigh 1)
   int checkpoint_every = 250;
   int log_every = 25;

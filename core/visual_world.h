@@ -149,6 +149,11 @@ class Generator {
   // The same kinds with a textual key ("[small red circle at 2,5]") for each image;
   // every nonsense word, held-out ones included, comes up within 128 binding texts.
   Document text_only();
+  // Questions (two in three) and captions over textual keys of scenes of one to four
+  // shapes: stage 1's scene curriculum, so that the language model learns to carry the
+  // shape or colour a question names to where its answer is read (docs/training.md,
+  // "Ninth run").
+  Document scene_text();
   // The training mix of docs/visual-world.md.
   Document random_document();
   // Half text-only documents, half the training mix: stage 1's data with

@@ -109,6 +109,13 @@ Document Generator::text_only() {
   return b.document();
 }
 
+Document Generator::scene_text() {
+  DocumentBuilder b(*this, "text", true);
+  const int shots = between(rng_, 0, 3);
+  below(rng_, 3) == 0 ? internal::build_caption(b, shots) : internal::build_vqa(b, shots, false);
+  return b.document();
+}
+
 Document Generator::language_document() {
   return internal::coin(rng_) ? text_only() : random_document();
 }

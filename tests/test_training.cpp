@@ -9,6 +9,7 @@
 #include <regex>
 #include <sstream>
 
+#include "core/error.h"
 #include "core/safetensors.h"
 #include "core/tokenizer.h"
 #include "core/trainer.h"
@@ -146,6 +147,23 @@ TEST(Training, FlamingoStageCanTrainTheLanguageModel) {
   EXPECT_NE(std::memcmp(before.data(*a), after.data(*b), 4 * a->shape[0] * a->shape[1]), 0);
   for (const auto& info : after.tensors())  // the encoder stays frozen
     EXPECT_NE(info.name.rfind("vision_encoder.", 0), 0u) << info.name;
+}
+
+// Stage 1 draws its documents by shares; shares that cannot all be met are an error
+// before any work starts, not a silently smaller mix.
+TEST(Training, StageOneSharesMustNotExceedOne) {
+  auto o = options("shares", 2);
+  o.language_recall_share = 0.5;
+  o.language_repeat_share = 0.4;
+  o.language_scene_share = 0.2;
+  std::ostringstream log;
+  try {
+    train(o, log);
+    FAIL() << "shares adding up to 1.1 were accepted";
+  } catch (const flamingo::ArgumentError& e) {
+    EXPECT_NE(std::string(e.what()).find("1.1"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(o.out_dir + ".train"));
 }
 
 }  // namespace

@@ -473,6 +473,51 @@ TEST(VisualWorld, RecallLinesCopyTheWordOfTheirKey) {
   EXPECT_GT(questions, lines / 5);
 }
 
+// Every answer of a scene document can be read from its key: the colour asked of a
+// shape is the colour written before that shape, the shape asked of a colour the one
+// written after it, the count the number of objects, and a caption names its objects.
+TEST(VisualWorld, SceneTextAnswersAreInTheirKey) {
+  Generator g(33);
+  size_t colours = 0, shapes = 0, counts = 0, captions = 0;
+  for (int d = 0; d < 300; ++d) {
+    const Document doc = g.scene_text();
+    EXPECT_EQ(doc.kind, "text");
+    EXPECT_TRUE(doc.media.empty());
+    for (const std::string& line : chunks(doc.text)) {
+      const std::string key = between(line, "[", "]");
+      ASSERT_FALSE(key.empty()) << line;
+      const std::string asked = short_answer(line);
+      const std::string colour_of = between(line, "what colour is the ", "?");
+      const std::string shape_of = between(line, "what shape is ", "?");
+      if (!colour_of.empty()) {
+        EXPECT_NE(key.find(" " + asked + " " + colour_of + " at "), std::string::npos) << line;
+        ++colours;
+      } else if (!shape_of.empty()) {
+        EXPECT_NE(key.find(" " + shape_of + " " + asked + " at "), std::string::npos) << line;
+        ++shapes;
+      } else if (line.find("how many") != std::string::npos) {
+        const std::vector<std::string> words{"one", "two", "three", "four"};
+        const size_t objects = count(key, " at ");
+        ASSERT_GE(objects, 1u);
+        ASSERT_LE(objects, words.size());
+        EXPECT_EQ(asked, words[objects - 1]);
+        ++counts;
+      } else if (line.find("Output:") != std::string::npos) {
+        const std::string caption = between(line, "Output: ", ".");
+        for (const std::string& w : letter_words(caption))
+          if (w != "a" && w != "left" && w != "of" && w != "above") {
+            EXPECT_NE(key.find(w), std::string::npos) << w << " is not in " << line;
+          }
+        ++captions;
+      }
+    }
+  }
+  EXPECT_GT(colours, 50u);
+  EXPECT_GT(shapes, 50u);
+  EXPECT_GT(counts, 50u);
+  EXPECT_GT(captions, 50u);
+}
+
 TEST(VisualWorld, ClipsShowTheirEvent) {
   Generator g(13);
   for (int e = 0; e < kEventCount; ++e) {
