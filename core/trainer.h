@@ -32,6 +32,7 @@ struct TrainOptions {
   bool patch_positions = false;  // a learned embedding per patch in the resampler; sixth run: no gain (docs/training.md)
   // The third run's changes (docs/training.md), off by default: they did not give a
   // better model than the shipped one.
+  // Ninth run: it also makes every colour and shape one piece ("orange" was five).
   bool whole_word_pieces = false;  // syllables are user-defined pieces only where no ordinary word contains them
   bool keyed_text_stage1 = false;  // stage 1 reads half text-only documents (Generator::language_document)
   // Stage 1's copying curricula (fourth run), default since the eighth: with one
