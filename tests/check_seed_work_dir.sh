@@ -3,7 +3,8 @@
 # `flamingo train` continues: stage 1 must resume at the given step from the
 # model's language model (its loss already low, not a fresh model's ~5.6 nats),
 # stages 2 and the tokenizer must not run again, and stage 3 must follow. The tool
-# must refuse to overwrite a language stage and name a truncated weight file.
+# must refuse to overwrite a language stage and name a truncated weight file. Seeded
+# with stage 3 too, the work directory must export the very model it came from.
 # Usage: check_seed_work_dir.sh FLAMINGO_BINARY MODEL_DIR TMP_DIR
 set -uo pipefail
 bin="$1" model="$2" tmp="$3/seed_work_dir"
@@ -24,6 +25,12 @@ grep -q '^\[flamingo\] step 2/2' "$tmp/w.err" || fail "stage 3 did not run"
 
 /usr/bin/python3 "$tool" "$model" "$tmp/w.train" --language-step 300 2>"$tmp/again.err" && fail "overwrote a language stage"
 grep -q "already has a language stage" "$tmp/again.err" || fail "no error for an existing language stage"
+
+/usr/bin/python3 "$tool" "$model" "$tmp/all.train" --language-step 4000 --flamingo-step 5500 ||
+  fail "seeding stage 3 failed"
+"$bin" train --out "$tmp/all" --work "$tmp/all.train" --stage export 2>"$tmp/all.err" ||
+  { cat "$tmp/all.err" >&2; fail "export failed"; }
+cmp -s "$tmp/all/model.safetensors" "$model/model.safetensors" || fail "the exported model differs from $model"
 
 mkdir -p "$tmp/cut" && cp "$model/tokenizer.model" "$model/config.json" "$tmp/cut/"
 head -c 100000 "$model/model.safetensors" >"$tmp/cut/model.safetensors"

@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
 """Seeds a `flamingo train` work directory from a finished model directory.
 
-    tools/seed_work_dir.py MODEL_DIR WORK_DIR --language-step N
+    tools/seed_work_dir.py MODEL_DIR WORK_DIR --language-step N [--flamingo-step F]
 
 writes WORK_DIR/tokenizer (the model's tokenizer, done), WORK_DIR/vision (the
 model's encoder, done) and WORK_DIR/language, a stage-1 checkpoint at step N
 holding the model's language model with zeroed AdamW moments. `flamingo train
 --work WORK_DIR --language-steps M` (M > N) then continues stage 1 from the
 shipped language model, with whatever stage-1 mix it is given, and runs stage 3
-on the result (tenth run, docs/training.md). The language model's step sets
-where the cosine schedule resumes; the zeroed moments make the first updates
-about half a normal step, then normal within ten.
+on the result (tenth run, docs/training.md). With --flamingo-step F, stage 1 is
+marked done and WORK_DIR/flamingo is a stage-3 checkpoint at step F holding the
+model's resampler and gated layers, which `--flamingo-steps G` (G > F) trains
+further. A checkpoint's step sets where the cosine schedule resumes; the zeroed
+moments make the first updates about half a normal step, then normal within ten.
 
 Only the safetensors layout is used (8-byte little-endian header length, JSON
 header of dtype/shape/data_offsets, raw little-endian data): no torch needed.
@@ -66,6 +68,10 @@ def is_language(name):
     return name.startswith("model.") and "gated_cross_attn_layer" not in name
 
 
+def is_flamingo(name):  # what stage 3 trains while the language model is frozen
+    return name.startswith("perceiver.") or "gated_cross_attn_layer" in name
+
+
 def checkpoint(dir_, tensors, step):
     os.makedirs(dir_, exist_ok=True)
     write_safetensors(os.path.join(dir_, "params.safetensors"), tensors)
@@ -82,9 +88,13 @@ def main():
     p.add_argument("work_dir")
     p.add_argument("--language-step", type=int, required=True,
                    help="the stage-1 step the model's language model stands for")
+    p.add_argument("--flamingo-step", type=int,
+                   help="also seed stage 3 at this step (stage 1 is then done)")
     a = p.parse_args()
     if a.language_step < 0:
         sys.exit(f"--language-step {a.language_step}: must be at least 0")
+    if a.flamingo_step is not None and a.flamingo_step < 1:
+        sys.exit(f"--flamingo-step {a.flamingo_step}: must be at least 1")
     if os.path.exists(os.path.join(a.work_dir, "language")):
         sys.exit(f"{a.work_dir}: already has a language stage; refusing to overwrite it")
     tensors = read_safetensors(os.path.join(a.model_dir, "model.safetensors"))
@@ -97,11 +107,19 @@ def main():
     shutil.copyfile(os.path.join(a.model_dir, "tokenizer.model"), os.path.join(tok, "tokenizer.model"))
     checkpoint(os.path.join(a.work_dir, "vision"), vision, 0)
     checkpoint(os.path.join(a.work_dir, "language"), language, a.language_step)
-    for stage in ("tokenizer", "vision"):
+    finished = ["tokenizer", "vision"]
+    flamingo = {n: t for n, t in tensors.items() if is_flamingo(n)}
+    if a.flamingo_step is not None:
+        if not flamingo:
+            sys.exit(f"{a.model_dir}: no resampler or gated layers in model.safetensors")
+        checkpoint(os.path.join(a.work_dir, "flamingo"), flamingo, a.flamingo_step)
+        finished.append("language")
+    for stage in finished:
         with open(os.path.join(a.work_dir, stage, "done"), "w") as f:
             f.write("ok\n")
     print(f"{a.work_dir}: {len(language)} language tensors at step {a.language_step}, "
-          f"{len(vision)} vision tensors")
+          f"{len(vision)} vision tensors"
+          + (f", {len(flamingo)} stage-3 tensors at step {a.flamingo_step}" if a.flamingo_step else ""))
 
 
 if __name__ == "__main__":
