@@ -42,7 +42,7 @@ TEST_F(BundledModel, ChoiceReadsThePicturesAndFallsToChanceWithoutThem) {
   const double open = accuracy(*model_, "choice", 2, 1, kEpisodes);
   const double shut = accuracy(*bare_, "choice", 2, 1, kEpisodes);
   EXPECT_LE(shut, 0.40);
-  EXPECT_GE(open, shut + 0.30);  // measured 0.695 against 0.27
+  EXPECT_GE(open, shut + 0.30);  // measured 0.715 against 0.28
 }
 
 // Task induction: the examples decide whether the answer is a colour, a shape or
@@ -52,35 +52,38 @@ TEST_F(BundledModel, ExamplesInduceTheTask) {
   const double none = accuracy(*model_, "induction", 2, 0, kEpisodes);
   const double four = accuracy(*model_, "induction", 2, 4, kEpisodes);
   EXPECT_LE(none, 0.40);
-  EXPECT_GE(four, none + 0.30);  // the "+0.3 over 0 shots"; measured 0.125 -> 0.665
-  // Below the floor of 0.85, which the model before this one met (0.865) and
-  // this one, whose language model copies, does not (MODEL_CARD.md); 0.60 guards what
-  // it reaches, with room for a BLAS that rounds differently to flip a near tie.
-  EXPECT_GE(four, 0.60);
+  EXPECT_GE(four, none + 0.30);  // the "+0.3 over 0 shots"; measured 0.135 -> 0.75
+  // Below the floor of 0.85, which the fifth run's model met (0.865) and no
+  // model whose language model copies has (MODEL_CARD.md); 0.65 guards what this one
+  // reaches, with room for a BLAS that rounds differently to flip a near tie.
+  EXPECT_GE(four, 0.65);
 }
 
 // Open-ended questions: better with the pictures than the language model alone.
 TEST_F(BundledModel, OpenQuestionsBeatTheBareLanguageModel) {
-  EXPECT_GE(accuracy(*model_, "vqa", 2, 1, kEpisodes), accuracy(*bare_, "vqa", 2, 1, kEpisodes) + 0.20);  // 0.54 vs 0.215
+  EXPECT_GE(accuracy(*model_, "vqa", 2, 1, kEpisodes), accuracy(*bare_, "vqa", 2, 1, kEpisodes) + 0.20);  // 0.555 vs 0.255
 }
 
 // Exact captions and video answers need the pictures: the bare language model gets
 // none of the captions and only its prior's share of the clips.
 TEST_F(BundledModel, CaptionsAndClipsNeedThePictures) {
   EXPECT_LE(accuracy(*bare_, "caption", 2, 1, kEpisodes), 0.02);
-  EXPECT_GE(accuracy(*model_, "caption", 2, 1, kEpisodes), 0.45);  // measured 0.51
+  EXPECT_GE(accuracy(*model_, "caption", 2, 1, kEpisodes), 0.50);  // measured 0.595
   const double open = accuracy(*model_, "video", 2, 1, kEpisodes);
   const double shut = accuracy(*bare_, "video", 2, 1, kEpisodes);
   EXPECT_LE(shut, 0.25);  // a guess among the four directions or the seven events
-  EXPECT_GE(open, shut + 0.20);  // measured 0.45 against 0.16 on these episodes
+  EXPECT_GE(open, shut + 0.20);  // measured 0.48 against 0.10 on these episodes
 }
 
 // Binding, the "novel names" test of Frozen and Flamingo: each example names a picture
 // with a nonsense word the model never saw with a picture; the query is answered only
 // by matching its picture with an example's and copying that example's name.
 TEST_F(BundledModel, ExamplesNameHeldOutObjects) {
-  EXPECT_GE(accuracy(*model_, "binding", 2, 1, kEpisodes), 0.75);  // the floor (chance 0.5); measured 0.945
-  EXPECT_GE(accuracy(*model_, "binding", 5, 1, kEpisodes), 0.40);  // the floor (chance 0.2); measured 0.83
+  // The floors are 0.75 (chance 0.5) and 0.40 (chance 0.2); its goals 0.95 and
+  // 0.85. Measured 0.99 and 0.945: the 5-way goal is asserted, the 2-way one with room
+  // for a few near ties to flip.
+  EXPECT_GE(accuracy(*model_, "binding", 2, 1, kEpisodes), 0.90);
+  EXPECT_GE(accuracy(*model_, "binding", 5, 1, kEpisodes), 0.85);
 }
 
 // Binding with no examples: nothing in the prompt names the held-out object, so no
@@ -88,7 +91,7 @@ TEST_F(BundledModel, ExamplesNameHeldOutObjects) {
 // training would show here.
 TEST_F(BundledModel, NothingNamesAnObjectWithoutExamples) {
   EXPECT_LE(accuracy(*model_, "binding", 5, 0, kEpisodes), 0.05);
-  EXPECT_LE(accuracy(*bare_, "binding", 2, 1, kEpisodes), 0.55);  // at most chance without the pictures; measured 0.485
+  EXPECT_LE(accuracy(*bare_, "binding", 2, 1, kEpisodes), 0.55);  // at most chance without the pictures; measured 0.495
 }
 
 }  // namespace
