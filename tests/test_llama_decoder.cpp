@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <unistd.h>
+
 #include "core/engine.h"
 #include "core/error.h"
 #include "core/llama2c_import.h"
@@ -31,12 +33,18 @@ std::string read_all(const std::string& path) {
 class Stories260K : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = std::string(FLAMINGO_TEST_TMP) + "/stories260K";
+    // One directory per process: CTest runs each test of the suite in its own process,
+    // two at a time, and a shared directory was removed under a sibling's feet (its
+    // set-up failed and gtest reported the tests as skipped).
+    dir_ = std::string(FLAMINGO_TEST_TMP) + "/stories260K-" + std::to_string(::getpid());
     fs::remove_all(dir_);
     import_llama2c({kShared + "/stories260K.bin", kShared + "/tok512.model", dir_, ""});
     model_ = Model::load(dir_);
   }
-  static void TearDownTestSuite() { model_.reset(); }
+  static void TearDownTestSuite() {
+    model_.reset();
+    fs::remove_all(dir_);
+  }
 
   static GenerateOptions greedy(int n) {
     GenerateOptions o;

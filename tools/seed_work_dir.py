@@ -33,14 +33,22 @@ def read_safetensors(path):
     (n,) = struct.unpack("<Q", raw[:8])
     if 8 + n > len(raw):
         sys.exit(f"{path}: header length {n} runs past the end of the file")
-    header = json.loads(raw[8:8 + n])
+    try:
+        header = json.loads(raw[8:8 + n])
+    except ValueError as e:
+        sys.exit(f"{path}: the header is not JSON ({e})")
     header.pop("__metadata__", None)
     body = raw[8 + n:]
     tensors = {}
     for name, info in header.items():
-        if info["dtype"] != "F32":
-            sys.exit(f"{path}: tensor {name} is {info['dtype']}, expected F32")
+        if info.get("dtype") != "F32":
+            sys.exit(f"{path}: tensor {name} is {info.get('dtype')}, expected F32")
         begin, end = info["data_offsets"]
+        count = 1
+        for d in info["shape"]:
+            count *= d
+        if end - begin != 4 * count:
+            sys.exit(f"{path}: tensor {name} holds {end - begin} bytes, its shape {info['shape']} needs {4 * count}")
         if end > len(body):
             sys.exit(f"{path}: tensor {name} runs past the end of the file (truncated?)")
         tensors[name] = (info["shape"], body[begin:end])
@@ -123,4 +131,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except OSError as e:  # a missing file, a full disk: the message names the file
+        sys.exit(f"seed_work_dir.py: {e}")
