@@ -11,32 +11,13 @@ resampler's latents, which see the patches as a set, cannot tell where shapes li
 
 Usage: bench/position_probe.py MODEL_DIR/model.safetensors
 """
-import json, struct, sys, math
+import os, sys
 import numpy as np, torch, torch.nn.functional as F
+sys.path.insert(0, os.path.dirname(__file__))
+import flamingo_reference
 torch.set_num_threads(1); torch.manual_seed(0); rng = np.random.default_rng(0)
-path = sys.argv[1]
-f = open(path, 'rb'); n = struct.unpack('<Q', f.read(8))[0]; h = json.loads(f.read(n)); base = 8 + n
-def read(k):
-    m = h[k]; a, b = m['data_offsets']; f.seek(base + a)
-    return torch.from_numpy(np.frombuffer(f.read(b - a), dtype=np.float32).reshape(m['shape']).copy())
-weights = {k: read(k) for k in h if k.startswith('vision_encoder.')}  # read once, used every layer
-get = weights.__getitem__
-P = 'vision_encoder.'
-W = get(P + 'conv1.weight'); cls = get(P + 'class_embedding'); pos = get(P + 'positional_embedding')
-ln = lambda x, k: F.layer_norm(x, (128,), get(k + '.weight'), get(k + '.bias'), 1e-5)
-def encode(px, use_pos=True):  # [N,3,32,32] -> [N,64,128]
-    x = F.conv2d(px, W, stride=4).flatten(2).transpose(1, 2)
-    x = torch.cat([cls.expand(x.shape[0], 1, 128), x], 1) + (pos if use_pos else 0)
-    x = ln(x, P + 'ln_pre')
-    for i in range(4):
-        b = P + f'transformer.resblocks.{i}.'
-        q, k, v = F.linear(ln(x, b + 'ln_1'), get(b + 'attn.in_proj_weight'), get(b + 'attn.in_proj_bias')).chunk(3, -1)
-        sp = lambda t: t.view(t.shape[0], -1, 4, 32).transpose(1, 2)
-        a = (sp(q) @ sp(k).transpose(-1, -2) / math.sqrt(32)).softmax(-1) @ sp(v)
-        x = x + F.linear(a.transpose(1, 2).reshape(x.shape), get(b + 'attn.out_proj.weight'), get(b + 'attn.out_proj.bias'))
-        m = F.gelu(F.linear(ln(x, b + 'ln_2'), get(b + 'mlp.c_fc.weight'), get(b + 'mlp.c_fc.bias')))
-        x = x + F.linear(m, get(b + 'mlp.c_proj.weight'), get(b + 'mlp.c_proj.bias'))
-    return ln(x, P + 'ln_post')[:, 1:]
+weights = flamingo_reference.load(sys.argv[1], ('vision_encoder.',))
+encode = lambda px, use_pos=True: flamingo_reference.encode(weights, px, use_pos)  # [N,3,32,32] -> [N,64,128]
 def scenes(N):  # 1-3 discs/squares of random colours on a plain background
     img = np.zeros((N, 32, 32, 3), np.float32); on = np.zeros((N, 32, 32), bool)
     yy, xx = np.mgrid[0:32, 0:32]
