@@ -6,12 +6,15 @@ two of the world's eight colours, on one of its backgrounds, at its two sizes) a
 drawn the way core/visual_world_render.cpp draws them: on a 4x larger canvas,
 averaged down to 32x32, with +-6 levels of noise. A small MLP then learns, from the
 model's frozen features, the colour of each of the three shapes (or that it is
-absent), and is scored on held-out pictures on the shapes present. A control gives
-the probe which colours and which shapes are present, unbound: it scores about 0.5.
+absent), and is scored on held-out pictures on the shapes present. A second probe can
+only look up: a query per shape attends over the tokens, as one cross-attention head
+does, and the colour is read linearly from what it finds. A control gives the probe
+which colours and which shapes are present, unbound: it scores about 0.5.
 
 It reads two places: the vision encoder's 64 patch tokens, and the Perceiver
 Resampler's latents, which are all the gated cross-attention layers see. If the
-patches bind colours to shapes and the latents do not, the resampler is where it is lost.
+patches bind colours to shapes and the latents do not, the resampler is where it is lost;
+if an MLP finds the binding and a lookup does not, it is there only spread over tokens.
 
 Usage: bench/binding_probe.py MODEL_DIR/model.safetensors [TRAIN_PICTURES]
 """
@@ -63,9 +66,23 @@ def pictures(n):
     return px, torch.from_numpy(np.stack(targets))
 
 
-def probe(train, test, ytr, yte):  # an MLP from flattened features to 3 x 9 classes
-    net = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(train[0].numel(), 256),
-                              torch.nn.GELU(), torch.nn.Linear(256, SHAPES * 9))
+class Lookup(torch.nn.Module):
+    """What one cross-attention head can do: a query per shape picks tokens by their
+    keys, and the colour is read linearly from the values it averages."""
+    def __init__(self, dim):
+        super().__init__()
+        self.q = torch.nn.Parameter(torch.randn(SHAPES, 32) * .1)
+        self.k, self.v = torch.nn.Linear(dim, 32), torch.nn.Linear(dim, 32)
+        self.out = torch.nn.Linear(32, 9)
+    def forward(self, x):  # [N, T, dim] -> [N, 3 * 9]
+        a = (self.q @ self.k(x).transpose(1, 2) / 32 ** .5).softmax(-1)  # [N, 3, T]
+        return self.out(a @ self.v(x)).flatten(1)
+
+
+def probe(train, test, ytr, yte, lookup=False):  # features -> 3 x 9 classes
+    net = Lookup(train.shape[-1]) if lookup else torch.nn.Sequential(
+        torch.nn.Flatten(), torch.nn.Linear(train[0].numel(), 256), torch.nn.GELU(),
+        torch.nn.Linear(256, SHAPES * 9))
     opt = torch.optim.AdamW(net.parameters(), 1e-3, weight_decay=0.05)
     for step in range(1500):
         idx = torch.randint(0, len(train), (256,))
@@ -84,7 +101,8 @@ with torch.no_grad():
     ptr, pte = encode(w, xtr), encode(w, xte)
     ltr, lte = resample(w, ptr), resample(w, pte)
 print(f"colour of each shape in two-shape pictures, held out ({n} training pictures; 0.5 = colours known, not bound):")
-print(f"  vision encoder patches [64 x 128]: {probe(ptr, pte, ytr, yte):.3f}")
+print(f"  vision encoder patches [64 x 128], MLP: {probe(ptr, pte, ytr, yte):.3f}")
+print(f"  vision encoder patches, one attention lookup: {probe(ptr, pte, ytr, yte, True):.3f}")
 # The control: features that say which colours and which shapes a picture holds, and
 # not which shape wears which colour. The probe should score about 0.5 on them.
 def unbound(y):  # [N, 3] targets -> [N, 11]: colours present, shapes present
@@ -94,4 +112,5 @@ def unbound(y):  # [N, 3] targets -> [N, 11]: colours present, shapes present
             if c < 8: f[i, c] = f[i, 8 + s] = 1
     return f
 print(f"  control, colours and shapes present, unbound [11]: {probe(unbound(ytr), unbound(yte), ytr, yte):.3f}")
-print(f"  resampler latents [{ltr.shape[1]} x 128]:   {probe(ltr, lte, ytr, yte):.3f}")
+print(f"  resampler latents [{ltr.shape[1]} x 128], MLP: {probe(ltr, lte, ytr, yte):.3f}")
+print(f"  resampler latents, one attention lookup: {probe(ltr, lte, ytr, yte, True):.3f}")
