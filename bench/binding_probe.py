@@ -7,8 +7,8 @@ drawn the way core/visual_world_render.cpp draws them: on a 4x larger canvas,
 averaged down to 32x32, with +-6 levels of noise. A small MLP then learns, from the
 model's frozen features, the colour of each of the three shapes (or that it is
 absent), and is scored on held-out pictures on the shapes present. A second probe can
-only look up: a query per shape attends over the tokens, as one cross-attention head
-does, and the colour is read linearly from what it finds. A control gives the probe
+only look up: a query per shape attends over the tokens, as cross-attention does, and
+the colour is read from what it finds (one head, linearly; or four heads and an MLP). A control gives the probe
 which colours and which shapes are present, unbound: it scores about 0.5.
 
 It reads two places: the vision encoder's 64 patch tokens, and the Perceiver
@@ -67,20 +67,25 @@ def pictures(n):
 
 
 class Lookup(torch.nn.Module):
-    """What one cross-attention head can do: a query per shape picks tokens by their
-    keys, and the colour is read linearly from the values it averages."""
-    def __init__(self, dim):
+    """What cross-attention can do: a query per shape picks tokens by their keys in each
+    head, and the colour is read from the values they average: linearly (heads=1), or
+    by an MLP, as a gated layer's feed-forward reads its 4 heads (heads=4)."""
+    def __init__(self, dim, heads):
         super().__init__()
-        self.q = torch.nn.Parameter(torch.randn(SHAPES, 32) * .1)
-        self.k, self.v = torch.nn.Linear(dim, 32), torch.nn.Linear(dim, 32)
-        self.out = torch.nn.Linear(32, 9)
+        self.h = heads
+        self.q = torch.nn.Parameter(torch.randn(heads, SHAPES, 32) * .1)
+        self.k, self.v = torch.nn.Linear(dim, 32 * heads), torch.nn.Linear(dim, 32 * heads)
+        self.out = torch.nn.Linear(32, 9) if heads == 1 else torch.nn.Sequential(
+            torch.nn.Linear(32 * heads, 512), torch.nn.GELU(), torch.nn.Linear(512, 9))
     def forward(self, x):  # [N, T, dim] -> [N, 3 * 9]
-        a = (self.q @ self.k(x).transpose(1, 2) / 32 ** .5).softmax(-1)  # [N, 3, T]
-        return self.out(a @ self.v(x)).flatten(1)
+        split = lambda t: t.view(t.shape[0], t.shape[1], self.h, 32).transpose(1, 2)  # [N, h, T, 32]
+        a = (self.q @ split(self.k(x)).transpose(-1, -2) / 32 ** .5).softmax(-1)      # [N, h, 3, T]
+        read = (a @ split(self.v(x))).transpose(1, 2).flatten(2)                       # [N, 3, h*32]
+        return self.out(read).flatten(1)
 
 
-def probe(train, test, ytr, yte, lookup=False):  # features -> 3 x 9 classes
-    net = Lookup(train.shape[-1]) if lookup else torch.nn.Sequential(
+def probe(train, test, ytr, yte, heads=0):  # features -> 3 x 9 classes; heads > 0: Lookup
+    net = Lookup(train.shape[-1], heads) if heads else torch.nn.Sequential(
         torch.nn.Flatten(), torch.nn.Linear(train[0].numel(), 256), torch.nn.GELU(),
         torch.nn.Linear(256, SHAPES * 9))
     opt = torch.optim.AdamW(net.parameters(), 1e-3, weight_decay=0.05)
@@ -102,7 +107,7 @@ with torch.no_grad():
     ltr, lte = resample(w, ptr), resample(w, pte)
 print(f"colour of each shape in two-shape pictures, held out ({n} training pictures; 0.5 = colours known, not bound):")
 print(f"  vision encoder patches [64 x 128], MLP: {probe(ptr, pte, ytr, yte):.3f}")
-print(f"  vision encoder patches, one attention lookup: {probe(ptr, pte, ytr, yte, True):.3f}")
+print(f"  vision encoder patches, one attention head, linear: {probe(ptr, pte, ytr, yte, 1):.3f}")
 # The control: features that say which colours and which shapes a picture holds, and
 # not which shape wears which colour. The probe should score about 0.5 on them.
 def unbound(y):  # [N, 3] targets -> [N, 11]: colours present, shapes present
@@ -113,4 +118,5 @@ def unbound(y):  # [N, 3] targets -> [N, 11]: colours present, shapes present
     return f
 print(f"  control, colours and shapes present, unbound [11]: {probe(unbound(ytr), unbound(yte), ytr, yte):.3f}")
 print(f"  resampler latents [{ltr.shape[1]} x 128], MLP: {probe(ltr, lte, ytr, yte):.3f}")
-print(f"  resampler latents, one attention lookup: {probe(ltr, lte, ytr, yte, True):.3f}")
+print(f"  resampler latents, one attention head, linear: {probe(ltr, lte, ytr, yte, 1):.3f}")
+print(f"  resampler latents, four heads and an MLP: {probe(ltr, lte, ytr, yte, 4):.3f}")
