@@ -18,9 +18,9 @@ if an MLP finds the binding and a lookup does not, it is there only spread over 
 
 Usage: bench/binding_probe.py MODEL_DIR/model.safetensors [TRAIN_PICTURES]
 """
-import sys
+import os, sys
 import numpy as np, torch, torch.nn.functional as F
-sys.path.insert(0, __import__('os').path.dirname(__file__))
+sys.path.insert(0, os.path.dirname(__file__))
 from flamingo_reference import load, encode, resample
 
 torch.set_num_threads(1); torch.manual_seed(0); rng = np.random.default_rng(0)
@@ -99,6 +99,16 @@ def probe(train, test, ytr, yte, heads=0):  # features -> 3 x 9 classes; heads >
     return (pred == yte)[present].float().mean().item()
 
 
+# The control: features that say which colours and which shapes a picture holds, and
+# not which shape wears which colour. The probe should score about 0.5 on them.
+def unbound(y):  # [N, 3] targets -> [N, 11]: colours present, shapes present
+    f = torch.zeros(len(y), 11)
+    for i, t in enumerate(y.tolist()):
+        for s, c in enumerate(t):
+            if c < 8: f[i, c] = f[i, 8 + s] = 1
+    return f
+
+
 w = load(sys.argv[1])
 n = int(sys.argv[2]) if len(sys.argv) > 2 else 6000
 with torch.no_grad():
@@ -108,14 +118,6 @@ with torch.no_grad():
 print(f"colour of each shape in two-shape pictures, held out ({n} training pictures; 0.5 = colours known, not bound):")
 print(f"  vision encoder patches [64 x 128], MLP: {probe(ptr, pte, ytr, yte):.3f}")
 print(f"  vision encoder patches, one attention head, linear: {probe(ptr, pte, ytr, yte, 1):.3f}")
-# The control: features that say which colours and which shapes a picture holds, and
-# not which shape wears which colour. The probe should score about 0.5 on them.
-def unbound(y):  # [N, 3] targets -> [N, 11]: colours present, shapes present
-    f = torch.zeros(len(y), 11)
-    for i, t in enumerate(y.tolist()):
-        for s, c in enumerate(t):
-            if c < 8: f[i, c] = f[i, 8 + s] = 1
-    return f
 print(f"  control, colours and shapes present, unbound [11]: {probe(unbound(ytr), unbound(yte), ytr, yte):.3f}")
 print(f"  resampler latents [{ltr.shape[1]} x 128], MLP: {probe(ltr, lte, ytr, yte):.3f}")
 print(f"  resampler latents, one attention head, linear: {probe(ltr, lte, ytr, yte, 1):.3f}")
