@@ -183,6 +183,7 @@ PerceiverConfig parse_perceiver(const json& j, const std::string& file) {
   p.max_frames = opt<int>(j, "max_frames", file, w, 0);
   p.ff_mult = opt<int>(j, "ff_mult", file, w, 4);
   p.patch_positions = opt<int>(j, "patch_positions", file, w, 0);
+  p.pass_patches = opt<bool>(j, "pass_patches", file, w, false);
   for (auto [value, key] : {std::pair{p.depth, "depth"}, {p.heads, "heads"},
                             {p.dim_head, "dim_head"}, {p.num_latents, "num_latents"},
                             {p.ff_mult, "ff_mult"}})
@@ -348,6 +349,7 @@ std::string ModelConfig::to_json() const {
                       {"dim_head", p.dim_head},     {"num_latents", p.num_latents},
                       {"max_frames", p.max_frames}, {"ff_mult", p.ff_mult}};
     if (p.patch_positions > 0) j["perceiver"]["patch_positions"] = p.patch_positions;
+    if (p.pass_patches) j["perceiver"]["pass_patches"] = true;
     const auto& x = cross_attention;
     const auto& pp = preprocessing;
     j["preprocessing"] = {{"image_size", pp.image_size}, {"mean", pp.mean}, {"std", pp.std},

@@ -74,6 +74,11 @@ struct PerceiverConfig {
   // patch of a frame. Not in the paper: its resampler sees a frame's patches as
   // a set and trusts the encoder to keep where each one is (docs/training.md).
   int patch_positions = 0;
+  // true: the gated layers read each frame's patches too, after the resampler's final
+  // LayerNorm, besides its latents. Not in the paper: eleventh run (docs/training.md),
+  // whose probe finds one head reads an object's attributes from the patches, not
+  // from the latents, where they are spread over several.
+  bool pass_patches = false;
 };
 
 // GATED XATTN-DENSE blocks, one before decoder layer i when (i + 1) % every == 0,

@@ -65,6 +65,7 @@ at::Tensor PerceiverResampler::forward(const at::Tensor& frames) const {
     latents = attention(attn, x, latents) + latents;
     latents = ff(latents) + latents;
   }
+  if (config_.pass_patches) return norm_(at::cat({latents, x}, 0));  // [n+F*v, d]
   return norm_(latents);                                           // [n, d]
 }
 

@@ -30,7 +30,7 @@ class PerceiverResampler {
   // perceiver.layers.{i}.1.{0, 1, 3}, perceiver.norm: OpenFlamingo's layout.
   PerceiverResampler(const PerceiverConfig& config, int dim, LoadContext& ctx);
 
-  at::Tensor forward(const at::Tensor& frames) const;  // [F, v, d] -> [n, d]
+  at::Tensor forward(const at::Tensor& frames) const;  // [F, v, d] -> [n, d] ([n+F*v, d] with pass_patches)
   int max_frames() const { return config_.max_frames; }
 
  private:

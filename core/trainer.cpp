@@ -36,6 +36,7 @@ ModelConfig tiny_config(int sentencepiece_vocab, const TrainOptions& o) {
   v.activation = "gelu", v.use_ln_post = true;
   c.perceiver = {2, 4, 32, o.latents, 8, 4};  // depth, heads, dim_head, latents, max_frames, ff_mult
   if (o.patch_positions) c.perceiver.patch_positions = v.num_patches();
+  c.perceiver.pass_patches = o.pass_patches;
   c.cross_attention = {1, 4, 32, 4};    // before every decoder layer
   c.preprocessing.image_size = 32;
   c.preprocessing.mean = {0.5f, 0.5f, 0.5f};

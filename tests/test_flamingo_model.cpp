@@ -229,6 +229,28 @@ TEST(FlamingoModel, PatchEmbeddingsTellTheResamplerWhereEachPatchIs) {
   EXPECT_THROW(encode(9, at::randn({1, 8, 24})), ArgumentError);
 }
 
+// With pass_patches the gated layers read the latents and then every frame's patches,
+// each frame's carrying its time embedding: a frame's patches differ from another's.
+TEST(FlamingoModel, PassPatchesAppendsEveryFramesPatchesToTheLatents) {
+  c10::InferenceMode guard;
+  auto make = [](bool pass_patches) {
+    auto weights = WeightStore::random(7, 0.0f, {});  // the same weights each time
+    LoadContext ctx{weights, at::kFloat, at::kCPU};
+    PerceiverConfig c{2, 2, 8, 4, 3, 4};  // 4 latents, 3 frames
+    c.pass_patches = pass_patches;
+    return PerceiverResampler(c, 24, ctx);
+  };
+  const auto plain = make(false), passing = make(true);
+  auto frames = at::randn({2, 9, 24});                    // [F, v, d]
+  auto out = passing.forward(frames);                     // [4 + 2*9, 24]
+  ASSERT_EQ(out.sizes(), (at::IntArrayRef{4 + 18, 24}));
+  // The same latents as without the patches: they are passed on, not read twice.
+  EXPECT_LT((out.narrow(0, 0, 4) - plain.forward(frames)).abs().max().item<double>(), 1e-5);
+  // Two equal frames still give different patch rows: each has its frame's time embedding.
+  auto twice = passing.forward(frames.narrow(0, 0, 1).repeat({2, 1, 1}));
+  EXPECT_GT((twice.narrow(0, 4, 9) - twice.narrow(0, 13, 9)).abs().max().item<double>(), 1e-3);
+}
+
 TEST(FlamingoModel, MarkerAndMediaCountsMustAgree) {
   auto model = Model::load(model_dir("mismatch", 0.0f));
   Session s(model);

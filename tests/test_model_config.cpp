@@ -76,4 +76,20 @@ TEST(ModelConfig, PatchPositionsMustMatchTheEncodersPatches) {
   EXPECT_NE(error_of(with(-1)).find("must be >= 0"), std::string::npos);
 }
 
+// pass_patches survives a round trip, stays out of configs that do not use it, and
+// a value that is not a boolean is named.
+TEST(ModelConfig, PassPatchesIsABooleanThatRoundTrips) {
+  auto with = [](const std::string& value) {
+    std::string s = kGood;
+    s.insert(s.rfind('}'), R"(, "vision_encoder": {"image_size": 32, "patch_size": 4, "width": 16,
+        "layers": 1, "heads": 2}, "perceiver": {"pass_patches": )" + value + "}");
+    return s;
+  };
+  auto c = ModelConfig::parse(with("true"), "cfg.json");
+  EXPECT_TRUE(c.perceiver.pass_patches);
+  EXPECT_TRUE(ModelConfig::parse(c.to_json(), "again.json").perceiver.pass_patches);
+  EXPECT_EQ(ModelConfig::parse(with("false"), "cfg.json").to_json().find("pass_patches"), std::string::npos);
+  EXPECT_NE(error_of(with("3")).find("pass_patches"), std::string::npos) << error_of(with("3"));
+}
+
 }  // namespace
