@@ -174,6 +174,7 @@ GenerationResult Session::generate(const GenerateOptions& options, const TokenCa
   ctx.tokenizer = &impl_->model->tokenizer();
   ctx.context_left = impl_->model->config().language_model.max_seq_len - impl_->state.text.length;
   ctx.history = &impl_->history;
+  if (const int image = impl_->model->config().special_tokens.image; image >= 0) ctx.never_generate = {image};
   auto prompt = std::exchange(impl_->queued, {});
   auto result = flamingo::generate(prompt, ctx, options, on_piece, cancel);
   // The last sampled token, shown but not fed, opens the next turn.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 
 #include "core/error.h"
 #include "core/tokenizer.h"
@@ -109,6 +110,8 @@ GenerationResult generate(const std::vector<int>& prompt, const GenerationContex
   Clock::time_point first_token_time;
 
   while (true) {
+    for (int t : ctx.never_generate)
+      if (t >= 0 && t < static_cast<int>(logits.size())) logits[t] = -std::numeric_limits<float>::infinity();
     const int token = sampler.sample(logits, history);
     result.tokens.push_back(token);
     if (++stats.new_tokens == 1) {

@@ -55,6 +55,9 @@ struct GenerationContext {
   const Tokenizer* tokenizer = nullptr;
   int context_left = 0;           // tokens the model can still take
   std::vector<int>* history = nullptr;  // all tokens of the conversation so far; grows
+  // Tokens never sampled: the media marker stands for a picture that only the prompt
+  // can give, so a generated one would have nothing to stand for.
+  std::vector<int> never_generate;
 };
 
 // Feeds `prompt` (at least one token), then generates. The last sampled token is

@@ -66,6 +66,27 @@ std::string concat(const std::vector<std::string>& pieces) {
   return s;
 }
 
+// A model whose best token is never to be generated (the media marker) gets its
+// second best instead; without the ban it would get the marker.
+TEST(Generator, NeverSamplesTheTokensItIsToldNotTo) {
+  auto tokens = [](std::vector<int> never) {
+    std::vector<int> history;
+    GenerationContext ctx{[](const std::vector<int>&) {
+                            std::vector<float> logits(kVocab, 0.0f);
+                            logits[3] = 10.0f, logits[2] = 5.0f;
+                            return logits;
+                          },
+                          nullptr, 100, &history, std::move(never)};
+    static FakeTokenizer tokenizer;
+    ctx.tokenizer = &tokenizer;
+    GenerateOptions o = max_tokens(3);
+    o.sampling.temperature = 0;
+    return generate({0}, ctx, o, nullptr, nullptr).tokens;
+  };
+  EXPECT_EQ(tokens({}), (std::vector<int>{3, 3, 3}));
+  EXPECT_EQ(tokens({3}), (std::vector<int>{2, 2, 2}));
+}
+
 TEST(Generator, StreamsWholeUtf8CharactersOnly) {
   ScriptedModel m{{1, 10, 11, 12, 13, 2}};
   auto r = run(m, max_tokens(6));
