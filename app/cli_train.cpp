@@ -109,6 +109,19 @@ void train_in_two_processes(const flamingo::TrainOptions& t, const std::vector<s
   only("flamingo");  // and the model directory, once stage 3 is done
 }
 
+// --recall-text-WHICH, --repeat-text-WHICH, --scene-text-WHICH: a stage-1 phase's mix.
+void add_text_mix(CLI::App* cmd, const std::string& which, const std::string& whose, flamingo::TextMix& mix) {
+  cmd->add_option("--recall-text-" + which, mix.recall,
+                  whose + " share of recall documents: keys and the names bound to them, looked up again")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--repeat-text-" + which, mix.repeat,
+                  whose + " share of repeat documents: nonsense words, then the same words again")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--scene-text-" + which, mix.scene,
+                  whose + " share of scene documents: questions and captions over textual keys of scenes")
+      ->check(CLI::Range(0.0, 1.0));
+}
+
 }  // namespace
 
 void add_train_command(CLI::App& app, flamingo::TrainOptions& t, bool& serial, int& which, int id) {
@@ -127,15 +140,16 @@ void add_train_command(CLI::App& app, flamingo::TrainOptions& t, bool& serial, i
   cmd->add_flag("--whole-word-pieces", t.whole_word_pieces,
                 "Make a syllable a tokenizer piece only where no ordinary word contains it");
   cmd->add_flag("--keyed-text-stage1", t.keyed_text_stage1, "Stage 1 reads half text-only documents");
-  cmd->add_option("--recall-text-stage1", t.language_recall_share,
-                  "Stage 1's share of recall documents: keys and the names bound to them, looked up again")
-      ->check(CLI::Range(0.0, 1.0));
-  cmd->add_option("--repeat-text-stage1", t.language_repeat_share,
-                  "Stage 1's share of repeat documents: nonsense words, then the same words again")
-      ->check(CLI::Range(0.0, 1.0));
-  cmd->add_option("--scene-text-stage1", t.language_scene_share,
-                  "Stage 1's share of scene documents: questions and captions over textual keys of scenes")
-      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--language-cosine-steps", t.language_cosine_steps,
+                  "Length of stage 1's cosine (0: --language-steps); longer stops it early on purpose")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--language-tune-from", t.language_tune_from,
+                  "Stage 1's step from which it tunes on the tuning mix (0: never)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--language-tune-lr", t.language_tune_lr, "Learning rate at the start of the tuning phase")
+      ->check(CLI::PositiveNumber);
+  add_text_mix(cmd, "stage1", "Stage 1's", t.language_mix);
+  add_text_mix(cmd, "tune", "The tuning phase's", t.tune_mix);
   cmd->add_option("--language-context-weight", t.language_context_weight,
                   "Stage 1's loss weight of the tokens outside answers (answers weigh 1)")
       ->check(CLI::Range(0.0, 1.0));

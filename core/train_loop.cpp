@@ -24,11 +24,13 @@ AdamW::AdamW(std::vector<ParamGroup> groups, const ScheduleOptions& schedule)
 
 double AdamW::learning_rate(int step) const {
   const auto& s = schedule_;
+  const double floor = s.lr * s.min_lr_ratio;
+  auto cosine = [](double progress) { return 0.5 * (1 + std::cos(M_PI * std::min(1.0, progress))); };
+  if (s.tune_from > 0 && s.tune_from < s.total_steps && step >= s.tune_from)
+    return floor + (s.tune_lr - floor) * cosine(double(step - s.tune_from) / (s.total_steps - s.tune_from));
   if (step < s.warmup_steps) return s.lr * (step + 1) / s.warmup_steps;
-  const double progress = std::min(1.0, double(step - s.warmup_steps) /
-                                            std::max(1, s.total_steps - s.warmup_steps));
-  const double cosine = 0.5 * (1 + std::cos(M_PI * progress));
-  return s.lr * (s.min_lr_ratio + (1 - s.min_lr_ratio) * cosine);
+  const int length = s.cosine_steps > 0 ? s.cosine_steps : s.total_steps;
+  return floor + (s.lr - floor) * cosine(double(step - s.warmup_steps) / std::max(1, length - s.warmup_steps));
 }
 
 double AdamW::step() {

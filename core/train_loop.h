@@ -25,6 +25,11 @@ struct ScheduleOptions {
   int total_steps = 1000;
   double min_lr_ratio = 0.1;
   double clip_norm = 1.0;
+  int cosine_steps = 0;  // the cosine's length; 0: total_steps (longer: a run stopped early on purpose)
+  // From step tune_from (when 0 < tune_from < total_steps) a second cosine falls from
+  // tune_lr to lr * min_lr_ratio at total_steps: a fine-tuning phase on other data.
+  int tune_from = 0;
+  double tune_lr = 0;
 };
 
 class AdamW {

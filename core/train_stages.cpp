@@ -153,17 +153,20 @@ void train_language_model(StageContext& ctx) {
   const auto& o = ctx.options;
   auto weights = WeightStore::random(o.seed, 0.0f);
   LlamaDecoder decoder(ctx.config.language_model, weights, at::kFloat, at::kCPU);
-  AdamW opt(trainable(weights, [](const std::string&) { return true; }, 1.0),
-            {o.language_lr, 100, o.language_steps, 0.1, 1.0});
+  ScheduleOptions schedule{o.language_lr, 100, o.language_steps, 0.1, 1.0};
+  schedule.cosine_steps = o.language_cosine_steps;
+  schedule.tune_from = o.language_tune_from, schedule.tune_lr = o.language_tune_lr;
+  AdamW opt(trainable(weights, [](const std::string&) { return true; }, 1.0), schedule);
   run_loop(ctx, "language", {ctx.work_dir + "/language", o.language_steps}, opt, [&](int step) {
     world::Generator gen(o.seed * 1000003 + 1 + step);  // the data of a step depends on the step alone
     std::mt19937_64 mix(o.seed * 1000003 + 7 + step);
+    const bool tuning = o.language_tune_from > 0 && step >= o.language_tune_from;
+    const TextMix& m = tuning ? o.tune_mix : o.language_mix;
     auto next = [&](world::Generator& g) {
       const double u = double(mix() >> 11) * 0x1.0p-53;
-      if (u < o.language_recall_share) return world::recall_document(g);
-      if (u < o.language_recall_share + o.language_repeat_share) return world::repeat_document(g);
-      if (u < o.language_recall_share + o.language_repeat_share + o.language_scene_share)
-        return g.scene_text();
+      if (u < m.recall) return world::recall_document(g);
+      if (u < m.recall + m.repeat) return world::repeat_document(g);
+      if (u < m.sum()) return g.scene_text();
       return o.keyed_text_stage1 ? g.language_document() : g.random_document();
     };
     std::vector<TrainingSequence> batch;

@@ -118,10 +118,11 @@ std::string train_work_dir(const TrainOptions& o) {
 
 void train(const TrainOptions& o, std::ostream& log) {
   if (o.out_dir.empty()) throw ArgumentError("train needs --out");
-  const double shares = o.language_recall_share + o.language_repeat_share + o.language_scene_share;
-  if (shares > 1.0 + 1e-9) {
-    throw ArgumentError("stage 1's recall, repeat and scene shares add up to " + std::to_string(shares) +
-                        "; they must not exceed 1");
+  for (const auto& [phase, mix] : {std::pair{"stage 1's", o.language_mix}, {"the tuning phase's", o.tune_mix}}) {
+    if (mix.sum() > 1.0 + 1e-9) {
+      throw ArgumentError(std::string(phase) + " recall, repeat and scene shares add up to " +
+                          std::to_string(mix.sum()) + "; they must not exceed 1");
+    }
   }
   const std::string work = train_work_dir(o);
   fs::create_directories(work);

@@ -10,6 +10,14 @@
 
 namespace flamingo {
 
+// Shares of stage 1's special documents.
+struct TextMix {
+  double recall = 0;  // keys and the names bound to them, looked up again (world::recall_document)
+  double repeat = 0;  // nonsense words, then the same words again (world::repeat_document)
+  double scene = 0;   // questions and captions over textual scene keys (Generator::scene_text); ninth run
+  double sum() const { return recall + repeat + scene; }
+};
+
 struct TrainOptions {
   std::string out_dir;       // the finished model directory
   std::string work_dir;      // checkpoints and intermediate files; default out_dir + "/../<name>.train"
@@ -17,7 +25,14 @@ struct TrainOptions {
   uint64_t seed = 1;
   // Seventh run (docs/training.md): a language model copies whole nonsense words only
   // after ~8 M tokens of repeat documents, in batches; with it, stage 3 learns binding.
-  int language_steps = 6000;
+  // Twelfth run: the shipped language model's two phases in one stage. Steps 0-3,999
+  // follow a cosine of 6,000 steps (the eighth run stopped c7 at step 4,000, where it
+  // copied whole words); from step 4,000 the tuning phase (tenth run, t11) reads scene
+  // documents, its rate falling from 5.6e-4 to 3e-4.
+  int language_steps = 5500;
+  int language_cosine_steps = 6000;  // 0: language_steps
+  int language_tune_from = 4000;     // 0, or not below language_steps: no tuning phase
+  double language_tune_lr = 5.6e-4;
   int language_batch = 8;      // packed sequences per stage-1 step
   int vision_steps = 6000;
   int flamingo_steps = 5500;  // fifth run: 5,500 beat the fourth run's 2,500 (docs/training.md)
@@ -38,10 +53,10 @@ struct TrainOptions {
   bool keyed_text_stage1 = false;  // stage 1 reads half text-only documents (Generator::language_document)
   // Stage 1's copying curricula (fourth run), default since the eighth: with one
   // sequence per step and 2,000 steps they taught nothing; batched and three times
-  // longer they teach the language model to copy.
-  double language_recall_share = 0.15;  // stage 1's share of recall documents (world::recall_document)
-  double language_repeat_share = 0.7;   // stage 1's share of repeat documents (world::repeat_document)
-  double language_scene_share = 0;  // stage 1's share of scene documents (Generator::scene_text); ninth run
+  // longer they teach the language model to copy. The rest of a mix is documents of
+  // every kind, with their markers and no pixels.
+  TextMix language_mix{0.15, 0.7, 0};
+  TextMix tune_mix{0.15, 0.4, 0.35};  // the tuning phase's (tenth run, t11)
   double language_context_weight = 1;  // stage 1's loss weight of tokens outside answers (answers weigh 1)
   int checkpoint_every = 250;
   int log_every = 25;

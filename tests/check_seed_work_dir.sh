@@ -13,7 +13,7 @@ rm -rf "$tmp" && mkdir -p "$tmp"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 /usr/bin/python3 "$tool" "$model" "$tmp/w.train" --language-step 300 || fail "seeding failed"
-"$bin" train --out "$tmp/w" --work "$tmp/w.train" --serial --language-steps 304 --flamingo-steps 2 \
+"$bin" train --out "$tmp/w" --work "$tmp/w.train" --serial --language-steps 304 --language-cosine-steps 0 --flamingo-steps 2 \
   --sequence-tokens 128 --log-every 2 2>"$tmp/w.err" || { cat "$tmp/w.err" >&2; fail "training failed"; }
 grep -q '^\[language\] resumed at step 300' "$tmp/w.err" || fail "stage 1 did not resume at step 300"
 grep -q '^\[vision\] step' "$tmp/w.err" && fail "stage 2 ran again"

@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "core/safetensors.h"
 #include "core/tokenizer.h"
+#include "core/train_loop.h"
 #include "core/trainer.h"
 #include "core/visual_world.h"
 
@@ -152,18 +153,41 @@ TEST(Training, FlamingoStageCanTrainTheLanguageModel) {
 // Stage 1 draws its documents by shares; shares that cannot all be met are an error
 // before any work starts, not a silently smaller mix.
 TEST(Training, StageOneSharesMustNotExceedOne) {
-  auto o = options("shares", 2);
-  o.language_recall_share = 0.5;
-  o.language_repeat_share = 0.4;
-  o.language_scene_share = 0.2;
-  std::ostringstream log;
-  try {
-    train(o, log);
-    FAIL() << "shares adding up to 1.1 were accepted";
-  } catch (const flamingo::ArgumentError& e) {
-    EXPECT_NE(std::string(e.what()).find("1.1"), std::string::npos) << e.what();
+  for (const bool tuning : {false, true}) {
+    auto o = options("shares", 2);
+    (tuning ? o.tune_mix : o.language_mix) = {0.5, 0.4, 0.2};
+    std::ostringstream log;
+    try {
+      train(o, log);
+      FAIL() << "shares adding up to 1.1 were accepted";
+    } catch (const flamingo::ArgumentError& e) {
+      EXPECT_NE(std::string(e.what()).find("1.1"), std::string::npos) << e.what();
+      EXPECT_EQ(std::string(e.what()).find("tuning") != std::string::npos, tuning) << e.what();
+    }
+    EXPECT_FALSE(fs::exists(o.out_dir + ".train"));
   }
-  EXPECT_FALSE(fs::exists(o.out_dir + ".train"));
+}
+
+// Stage 1's default schedule: the first phase is the start of a longer cosine, stopped
+// where the eighth run stopped c7; the tuning phase falls from its own rate to the floor.
+TEST(Training, LanguageScheduleStopsItsCosineEarlyThenTunes) {
+  const TrainOptions d;
+  ScheduleOptions tuned{d.language_lr, 100, d.language_steps, 0.1, 1.0};
+  tuned.cosine_steps = d.language_cosine_steps;
+  tuned.tune_from = d.language_tune_from, tuned.tune_lr = d.language_tune_lr;
+  const AdamW opt({}, tuned);
+  const AdamW full({}, {d.language_lr, 100, d.language_cosine_steps, 0.1, 1.0});
+  ASSERT_LT(d.language_tune_from, d.language_steps);
+  for (int step : {0, 99, 1000, d.language_tune_from - 1})
+    EXPECT_DOUBLE_EQ(opt.learning_rate(step), full.learning_rate(step)) << "step " << step;
+  EXPECT_GT(opt.learning_rate(d.language_tune_from - 1), 2 * d.language_lr * 0.1);  // not yet at the floor
+  EXPECT_DOUBLE_EQ(opt.learning_rate(d.language_tune_from), d.language_tune_lr);
+  for (int step = d.language_tune_from + 1; step < d.language_steps; ++step)
+    ASSERT_LT(opt.learning_rate(step), opt.learning_rate(step - 1)) << "step " << step;
+  EXPECT_NEAR(opt.learning_rate(d.language_steps - 1), d.language_lr * 0.1, 1e-6);
+  // Without a tuning phase and a cosine length, the schedule is the plain one.
+  const AdamW plain({}, {d.language_lr, 100, 500, 0.1, 1.0});
+  EXPECT_NEAR(plain.learning_rate(499), d.language_lr * 0.1, 1e-7);
 }
 
 }  // namespace
