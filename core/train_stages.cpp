@@ -125,6 +125,24 @@ std::vector<ParamGroup> trainable(WeightStore& w, const std::function<bool(const
 // latents' own starting values; OpenFlamingo's N(0, 1) learnt measurably slower
 // here (docs/training.md). Norms weight 1, bias 0; gates 0, so the model
 // starts as the language model.
+// A patch's row and column, each in half the channels as sines and cosines of
+// geometrically spaced frequencies (the 2-D form of Vaswani et al., 2017, as MAE,
+// He et al., 2022, fixes it), halved so that it does not drown what the encoder
+// says of the patch. Unlike random embeddings it is ordered from the start: "left
+// of" is a direction in it, and so is movement between frames.
+at::Tensor sincos_positions(int64_t grid, int64_t dim) {
+  const int64_t quarter = dim / 4;
+  auto freq = at::pow(10000.0, -at::arange(quarter, at::kDouble) / quarter);    // [q]
+  auto pos = at::arange(grid, at::kDouble);                                     // [g]
+  auto angles = pos.unsqueeze(1) * freq.unsqueeze(0);                           // [g, q]
+  auto code = at::cat({angles.sin(), angles.cos()}, 1);                         // [g, 2q]
+  auto rows = code.unsqueeze(1).expand({grid, grid, 2 * quarter});              // [g(y), g(x), 2q]
+  auto cols = code.unsqueeze(0).expand({grid, grid, 2 * quarter});
+  auto out = at::zeros({grid * grid, dim}, at::kDouble);
+  out.narrow(1, 0, 4 * quarter).copy_(at::cat({rows, cols}, 2).reshape({grid * grid, 4 * quarter}));
+  return (out * 0.5).to(at::kFloat);                                            // [g*g, d]
+}
+
 void init_new_parameters(WeightStore& w, const std::function<bool(const std::string&)>& is_new,
                          uint64_t seed) {
   auto ends_with = [](const std::string& s, const std::string& tail) {
@@ -215,6 +233,12 @@ void train_flamingo(StageContext& ctx) {
     return starts_with(n, "perceiver.") || n.find("gated_cross_attn_layer") != std::string::npos;
   };
   init_new_parameters(weights, is_new, o.seed + 4);
+  if (o.sincos_patch_positions) {
+    at::NoGradGuard no_grad;
+    const auto& v = ctx.config.vision_encoder;
+    for (auto& [name, t] : weights.used_tensors())
+      if (name == "perceiver.patch_embs") t.copy_(sincos_positions(v.image_size / v.patch_size, t.size(1)));
+  }
   auto groups = trainable(weights, is_new, o.gate_lr_scale);
   if (o.language_lr_scale > 0) {  // a departure from the paper, off by default (docs/training.md)
     auto language = trainable(weights, [&](const std::string& n) {

@@ -46,6 +46,7 @@ struct TrainOptions {
   int latents = 16;  // the Perceiver Resampler's latents per medium
   bool pass_patches = false;  // the gated layers read the patches too; eleventh run (docs/training.md)
   bool patch_positions = false;  // a learned embedding per patch in the resampler; sixth run: no gain (docs/training.md)
+  bool sincos_patch_positions = false;  // those embeddings start as a 2-D sine-cosine code (implies patch_positions); twelfth run
   // The third run's changes (docs/training.md), off by default: they did not give a
   // better model than the shipped one.
   // Ninth run: it also makes every colour and shape one piece ("orange" was five).

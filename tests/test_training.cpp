@@ -128,6 +128,35 @@ TEST(Training, FlamingoStageStartsEveryNewMatrixRandom) {
     EXPECT_LE(tok->encode(" " + word, false).size(), 4u) << word;  // "▁", two heads, a tail at most
 }
 
+// --sincos-patch-positions: the resampler's patch embeddings start as a code of each
+// patch's row and column that is ordered, so "left of" is a direction from step 0.
+TEST(Training, SincosPatchPositionsStartAsAnOrderedCodeOfRowAndColumn) {
+  auto o = options("stage3-sincos", 1);
+  o.only_stage = "";
+  o.vision_steps = 1, o.flamingo_steps = 1, o.flamingo_batch = 1;
+  o.pass_patches = true, o.sincos_patch_positions = true;
+  std::ostringstream log;
+  train(o, log);
+  SafetensorsFile f(o.out_dir + ".train/flamingo/params.safetensors");
+  const TensorInfo* info = f.find("perceiver.patch_embs");
+  ASSERT_NE(info, nullptr) << "no patch embeddings in the checkpoint";
+  ASSERT_EQ(info->shape, (std::vector<int64_t>{64, 128}));
+  const auto* e = static_cast<const float*>(f.data(*info));
+  auto at = [&](int y, int x, int c) { return e[(y * 8 + x) * 128 + c]; };  // patches row by row
+  for (int y = 0; y < 8; ++y)
+    for (int x = 1; x < 8; ++x)
+      for (int c = 0; c < 64; ++c) {
+        ASSERT_NEAR(at(y, x, c), at(y, 0, c), 1e-3) << "row channel " << c << " varies along a row";
+        ASSERT_NEAR(at(x, y, 64 + c), at(0, y, 64 + c), 1e-3) << "column channel " << c << " varies down a column";
+      }
+  // A slow channel of each half rises steadily across the picture: an order, not labels.
+  for (int i = 1; i < 8; ++i) {
+    EXPECT_GT(at(i, 0, 8), at(i - 1, 0, 8) + 0.01) << "row " << i;
+    EXPECT_GT(at(0, i, 72), at(0, i - 1, 72) + 0.01) << "column " << i;
+  }
+  EXPECT_GT(std::abs(at(7, 0, 0) - at(0, 0, 0)) + std::abs(at(7, 0, 32) - at(0, 0, 32)), 0.1);
+}
+
 // Stage 3 may also train the language model (--language-lr-scale, off by default):
 // its checkpoint then carries language-model tensors that have moved.
 TEST(Training, FlamingoStageCanTrainTheLanguageModel) {
