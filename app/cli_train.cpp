@@ -169,7 +169,7 @@ void add_train_command(CLI::App& app, flamingo::TrainOptions& t, bool& serial, i
                 "Stage 3's resampler learns an embedding per patch position (not in the paper)");
   cmd->add_flag("--sincos-patch-positions", t.sincos_patch_positions,
                 "As --patch-positions, the embeddings starting as a 2-D sine-cosine code of each patch's place");
-  cmd->add_flag("--pass-patches", t.pass_patches,
+  cmd->add_flag("--pass-patches,!--no-pass-patches", t.pass_patches,
                 "Stage 3's gated layers read each frame's patches too, not only the latents (not in the paper)");
   cmd->add_option("--checkpoint-every", t.checkpoint_every)->check(CLI::PositiveNumber);
   cmd->add_option("--log-every", t.log_every)->check(CLI::PositiveNumber);

@@ -102,7 +102,7 @@ TEST(Training, FlamingoStageStartsEveryNewMatrixRandom) {
       EXPECT_LT(std::abs(mean), 0.05) << info.name;  // closed gates: the language model
     }
   }
-  EXPECT_EQ(matrices, 2 + 2 * 5 + 4 * 5) << log.str();  // latents, frame embeddings; perceiver; blocks
+  EXPECT_EQ(matrices, 3 + 2 * 5 + 4 * 5) << log.str();  // latents, frame and patch embeddings; perceiver; blocks
 
   // Stage 2 ends with its heads measured on held-out scenes; two steps leave them
   // near chance (a shape head that always said "circle" would score about 1/6).
