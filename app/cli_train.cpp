@@ -167,8 +167,8 @@ void add_train_command(CLI::App& app, flamingo::TrainOptions& t, bool& serial, i
       ->check(CLI::Range(1, 256));
   cmd->add_flag("--patch-positions,!--no-patch-positions", t.patch_positions,
                 "Stage 3's resampler learns an embedding per patch position (not in the paper)");
-  cmd->add_flag("--sincos-patch-positions", t.sincos_patch_positions,
-                "As --patch-positions, the embeddings starting as a 2-D sine-cosine code of each patch's place");
+  cmd->add_flag("--sincos-patch-positions,!--no-sincos-patch-positions", t.sincos_patch_positions,
+                "Stage 3's patch embeddings start as a 2-D sine-cosine code of each patch's place (default), not at random");
   cmd->add_flag("--pass-patches,!--no-pass-patches", t.pass_patches,
                 "Stage 3's gated layers read each frame's patches too, not only the latents (not in the paper)");
   cmd->add_option("--checkpoint-every", t.checkpoint_every)->check(CLI::PositiveNumber);

@@ -233,7 +233,7 @@ void train_flamingo(StageContext& ctx) {
     return starts_with(n, "perceiver.") || n.find("gated_cross_attn_layer") != std::string::npos;
   };
   init_new_parameters(weights, is_new, o.seed + 4);
-  if (o.sincos_patch_positions) {
+  if (o.patch_positions && o.sincos_patch_positions) {
     at::NoGradGuard no_grad;
     const auto& v = ctx.config.vision_encoder;
     for (auto& [name, t] : weights.used_tensors())

@@ -35,7 +35,7 @@ ModelConfig tiny_config(int sentencepiece_vocab, const TrainOptions& o) {
   v.image_size = 32, v.patch_size = 4, v.width = 128, v.layers = 4, v.heads = 4, v.mlp_dim = 512;
   v.activation = "gelu", v.use_ln_post = true;
   c.perceiver = {2, 4, 32, o.latents, 8, 4};  // depth, heads, dim_head, latents, max_frames, ff_mult
-  if (o.patch_positions || o.sincos_patch_positions) c.perceiver.patch_positions = v.num_patches();
+  if (o.patch_positions) c.perceiver.patch_positions = v.num_patches();
   c.perceiver.pass_patches = o.pass_patches;
   c.cross_attention = {1, 4, 32, 4};    // before every decoder layer
   c.preprocessing.image_size = 32;

@@ -96,6 +96,7 @@ TEST(Training, FlamingoStageStartsEveryNewMatrixRandom) {
     const double mean = sum / n, sd = std::sqrt(std::max(0.0, sq / n - mean * mean));
     if (info.shape.size() == 2) {
       ++matrices;
+      if (info.name == "perceiver.patch_embs") continue;  // a code of place (next test), not random
       EXPECT_LT(std::abs(mean), 0.01) << info.name;  // ones would be ~1 after one step
       EXPECT_GT(sd, 0.01) << info.name;
     } else if (info.name.size() > 5 && info.name.substr(info.name.size() - 5) == "_gate") {
@@ -134,7 +135,7 @@ TEST(Training, SincosPatchPositionsStartAsAnOrderedCodeOfRowAndColumn) {
   auto o = options("stage3-sincos", 1);
   o.only_stage = "";
   o.vision_steps = 1, o.flamingo_steps = 1, o.flamingo_batch = 1;
-  o.pass_patches = true, o.sincos_patch_positions = true;
+  o.pass_patches = true, o.patch_positions = true, o.sincos_patch_positions = true;
   std::ostringstream log;
   train(o, log);
   SafetensorsFile f(o.out_dir + ".train/flamingo/params.safetensors");
