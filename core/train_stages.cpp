@@ -112,19 +112,6 @@ std::vector<ParamGroup> trainable(WeightStore& w, const std::function<bool(const
   return {main, gates};
 }
 
-// Stage 3's new parameters, initialised here rather than by the weight store's
-// generic N(0, 0.02) (whose name rules once also read
-// "perceiver.layers.1.0.to_q.weight" as a LayerNorm and set the second resampler
-// layer's attention to ones; test_training.cpp guards this stage against that).
-// Matrices get torch.nn.Linear's default, U(-1/sqrt(in), 1/sqrt(in))
-// (OpenFlamingo's blocks are plain nn.Linear): N(0, 0.02) made each of the four
-// matrices between a picture and the logits shrink the signal ~4x, and the
-// blocks took thousands of steps to start reading. The latents, frame and
-// patch embeddings N(0, 0.02), small next to what the latents read, so that the
-// resampler's output (after its LayerNorm) is the picture rather than the
-// latents' own starting values; OpenFlamingo's N(0, 1) learnt measurably slower
-// here (docs/training.md). Norms weight 1, bias 0; gates 0, so the model
-// starts as the language model.
 // A patch's row and column, each in half the channels as sines and cosines of
 // geometrically spaced frequencies (the 2-D form of Vaswani et al., 2017, as MAE,
 // He et al., 2022, fixes it), halved so that it does not drown what the encoder
@@ -143,6 +130,19 @@ at::Tensor sincos_positions(int64_t grid, int64_t dim) {
   return (out * 0.5).to(at::kFloat);                                            // [g*g, d]
 }
 
+// Stage 3's new parameters, initialised here rather than by the weight store's
+// generic N(0, 0.02) (whose name rules once also read
+// "perceiver.layers.1.0.to_q.weight" as a LayerNorm and set the second resampler
+// layer's attention to ones; test_training.cpp guards this stage against that).
+// Matrices get torch.nn.Linear's default, U(-1/sqrt(in), 1/sqrt(in))
+// (OpenFlamingo's blocks are plain nn.Linear): N(0, 0.02) made each of the four
+// matrices between a picture and the logits shrink the signal ~4x, and the
+// blocks took thousands of steps to start reading. The latents, frame and
+// patch embeddings N(0, 0.02), small next to what the latents read, so that the
+// resampler's output (after its LayerNorm) is the picture rather than the
+// latents' own starting values; OpenFlamingo's N(0, 1) learnt measurably slower
+// here (docs/training.md). Norms weight 1, bias 0; gates 0, so the model
+// starts as the language model.
 void init_new_parameters(WeightStore& w, const std::function<bool(const std::string&)>& is_new,
                          uint64_t seed) {
   auto ends_with = [](const std::string& s, const std::string& tail) {
