@@ -75,9 +75,9 @@ struct PerceiverConfig {
   // a set and trusts the encoder to keep where each one is (docs/training.md).
   int patch_positions = 0;
   // true: the gated layers read each frame's patches too, after the resampler's final
-  // LayerNorm, besides its latents. Not in the paper: eleventh run (docs/training.md),
-  // whose probe finds one head reads an object's attributes from the patches, not
-  // from the latents, where they are spread over several.
+  // LayerNorm, besides its latents. Not in the paper: the eleventh run's probe
+  // (docs/training.md) finds one head reads an object's attributes from the patches,
+  // not from the latents, where they are spread over several; the bundled model uses it.
   bool pass_patches = false;
 };
 

@@ -26,7 +26,7 @@ double AdamW::learning_rate(int step) const {
   const auto& s = schedule_;
   const double floor = s.lr * s.min_lr_ratio;
   auto cosine = [](double progress) { return 0.5 * (1 + std::cos(M_PI * std::min(1.0, progress))); };
-  if (s.tune_from > 0 && s.tune_from < s.total_steps && step >= s.tune_from)
+  if (s.tuning(step))
     return floor + (s.tune_lr - floor) * cosine(double(step - s.tune_from) / (s.total_steps - s.tune_from));
   if (step < s.warmup_steps) return s.lr * (step + 1) / s.warmup_steps;
   const int length = s.cosine_steps > 0 ? s.cosine_steps : s.total_steps;

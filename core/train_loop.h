@@ -30,6 +30,7 @@ struct ScheduleOptions {
   // tune_lr to lr * min_lr_ratio at total_steps: a fine-tuning phase on other data.
   int tune_from = 0;
   double tune_lr = 0;
+  bool tuning(int step) const { return tune_from > 0 && tune_from < total_steps && step >= tune_from; }
 };
 
 class AdamW {

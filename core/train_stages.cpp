@@ -178,8 +178,7 @@ void train_language_model(StageContext& ctx) {
   run_loop(ctx, "language", {ctx.work_dir + "/language", o.language_steps}, opt, [&](int step) {
     world::Generator gen(o.seed * 1000003 + 1 + step);  // the data of a step depends on the step alone
     std::mt19937_64 mix(o.seed * 1000003 + 7 + step);
-    const bool tuning = o.language_tune_from > 0 && step >= o.language_tune_from;
-    const TextMix& m = tuning ? o.tune_mix : o.language_mix;
+    const TextMix& m = schedule.tuning(step) ? o.tune_mix : o.language_mix;
     auto next = [&](world::Generator& g) {
       const double u = double(mix() >> 11) * 0x1.0p-53;
       if (u < m.recall) return world::recall_document(g);
@@ -233,6 +232,8 @@ void train_flamingo(StageContext& ctx) {
     return starts_with(n, "perceiver.") || n.find("gated_cross_attn_layer") != std::string::npos;
   };
   init_new_parameters(weights, is_new, o.seed + 4);
+  // Overwritten after the random start, not instead of it, so that every other new
+  // tensor gets the draws it got before the code existed.
   if (o.patch_positions && o.sincos_patch_positions) {
     at::NoGradGuard no_grad;
     const auto& v = ctx.config.vision_encoder;
