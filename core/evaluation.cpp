@@ -66,7 +66,11 @@ EvalResult run_eval(const Model& model, const EvalOptions& o, std::ostream& out)
       const size_t at = ep.prompt.rfind(world::kImageMarker);
       const std::string query = at == std::string::npos ? ep.prompt : ep.prompt.substr(at);
       out << (ok ? "ok   " : "MISS ") << "expected \"" << trim(ep.answer) << "\" got \"" << got
-          << "\" after \"" << query << "\"\n";
+          << "\" after \"" << query << "\"";
+      // What the query's picture holds tells a wrong object from a wrong reading.
+      if (!ep.media.empty() && !ep.media.back().scenes.empty())
+        out << " in [" << world::media_key(ep.media.back()) << "]";
+      out << "\n";
     }
   }
   out << "suite: " << o.suite << ", ways: " << o.ways << ", shots: " << o.shots

@@ -264,4 +264,10 @@ std::string clip_key(const Clip& clip) {
 }
 
 }  // namespace internal
+
+std::string media_key(const Media& media) {
+  if (media.scenes.empty()) throw ArgumentError("a medium without its scenes has no key");
+  if (media.scenes.size() == 1) return internal::scene_key(media.scenes.front());
+  return internal::scene_key(media.scenes.front()) + " then " + internal::scene_key(media.scenes.back());
+}
 }  // namespace flamingo::world

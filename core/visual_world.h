@@ -87,6 +87,10 @@ struct Media {
   bool is_video() const { return frames.size() > 1; }
 };
 
+// What a medium shows, as the textual keys of docs/visual-world.md write it: "small red
+// circle at 2,5; ..." for an image, the first frame's key "then" the last's for a clip.
+std::string media_key(const Media& media);
+
 // An interleaved document. `text` holds one <image> marker per medium, in order.
 // answer_spans are [begin, end) byte ranges of text the model can predict from what comes
 // before (captions, short answers, a bound word in a query): each starts with the space

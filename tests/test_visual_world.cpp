@@ -518,6 +518,20 @@ TEST(VisualWorld, SceneTextAnswersAreInTheirKey) {
   EXPECT_GT(captions, 50u);
 }
 
+// The key `flamingo eval --verbose` prints after each answer: every object with its
+// place in tenths, and for a clip its first frame "then" its last.
+TEST(VisualWorld, MediaKeyNamesEachObjectAndWhereItIs) {
+  const Scene two{0, {{Shape::kCircle, 0, false, 0.25f, 0.45f, 1.0f}, {Shape::kStar, 1, true, 0.71f, 0.68f, 1.0f}}};
+  Media image{{render(two, 32)}, {two}};
+  const std::string first = colour_name(0) + " circle at 2,4", second = colour_name(1) + " star at 7,6";
+  EXPECT_EQ(media_key(image), "small " + first + "; large " + second);
+  Scene moved = two;
+  moved.objects[0].x = 0.05f;
+  Media clip{{render(two, 32), render(two, 32), render(moved, 32)}, {two, two, moved}};
+  EXPECT_EQ(media_key(clip), media_key(image) + " then small " + colour_name(0) + " circle at 0,4; large " + second);
+  EXPECT_THROW(media_key(Media{{render(two, 32)}, {}}), ArgumentError);
+}
+
 TEST(VisualWorld, ClipsShowTheirEvent) {
   Generator g(13);
   for (int e = 0; e < kEventCount; ++e) {
