@@ -157,6 +157,16 @@ void add_train_command(CLI::App& app, flamingo::TrainOptions& t, bool& serial, i
   cmd->add_option("--sequence-tokens", t.sequence_tokens)->check(CLI::Range(32, 1024));
   cmd->add_option("--flamingo-batch", t.flamingo_batch, "Packed sequences per stage-3 step")
       ->check(CLI::Range(1, 256));
+  cmd->add_option_function<std::vector<int>>(
+         "--flamingo-mix",
+         [&t](const std::vector<int>& w) {
+           t.flamingo_mix.caption = w[0], t.flamingo_mix.vqa = w[1], t.flamingo_mix.binding = w[2];
+           t.flamingo_mix.induction = w[3], t.flamingo_mix.video = w[4];
+         },
+         "Stage 3's weights of captions, questions, binding, induction and videos (default 15,25,25,10,10)")
+      ->expected(5)
+      ->delimiter(',')
+      ->check(CLI::Range(0, 1000));
   cmd->add_option("--flamingo-lr", t.flamingo_lr, "Peak learning rate of stage 3")->check(CLI::PositiveNumber);
   cmd->add_option("--gate-lr-scale", t.gate_lr_scale, "Stage 3's gate learning rate over the rest")
       ->check(CLI::PositiveNumber);

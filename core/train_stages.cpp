@@ -252,9 +252,9 @@ void train_flamingo(StageContext& ctx) {
   run_loop(ctx, "flamingo", {ctx.work_dir + "/flamingo", o.flamingo_steps}, opt, [&](int step) {
     // Text-only documents stay out: they have no picture of their own, and packed
     // after another document their answers would attend to its last one.
-    auto with_media = [](world::Generator& g) {
+    auto with_media = [&o](world::Generator& g) {
       for (;;)
-        if (auto doc = g.random_document(); !doc.media.empty()) return doc;
+        if (auto doc = g.random_document(o.flamingo_mix); !doc.media.empty()) return doc;
     };
     world::Generator gen(o.seed * 1000003 + 5 + step);
     std::vector<TrainingSequence> batch;

@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
@@ -123,6 +124,12 @@ void train(const TrainOptions& o, std::ostream& log) {
       throw ArgumentError(std::string(phase) + " recall, repeat and scene shares add up to " +
                           std::to_string(mix.sum()) + "; they must not exceed 1");
     }
+  }
+  const auto& m = o.flamingo_mix;
+  if (std::min({m.caption, m.vqa, m.binding, m.induction, m.video}) < 0 ||
+      m.caption + m.vqa + m.binding + m.induction + m.video <= 0) {
+    throw ArgumentError("stage 3's mix of captions, questions, binding, induction and videos needs weights "
+                        "of 0 or more, not all 0");
   }
   const std::string work = train_work_dir(o);
   fs::create_directories(work);

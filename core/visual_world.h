@@ -121,6 +121,12 @@ struct Episode {
 std::vector<std::string> syllables();
 std::vector<std::string> nonsense_words(bool held_out);
 
+// The kinds of the training mix and their weights (not fractions; docs/visual-world.md).
+struct DocumentMix {
+  int caption = 15, vqa = 25, binding = 25, induction = 10, video = 10, text = 15;
+  std::vector<int> weights() const { return {caption, vqa, binding, induction, video, text}; }
+};
+
 // Training and evaluation draw from disjoint seed streams (docs/visual-world.md).
 enum class Split { kTrain, kEval };
 
@@ -158,8 +164,8 @@ class Generator {
   // shape or colour a question names to where its answer is read (docs/training.md,
   // "Ninth run").
   Document scene_text();
-  // The training mix of docs/visual-world.md.
-  Document random_document();
+  // The training mix of docs/visual-world.md, or another one.
+  Document random_document(const DocumentMix& mix = {});
   // Half text-only documents, half the training mix: stage 1's data with
   // --keyed-text-stage1, so that matching a key and copying the name that
   // followed it is a larger part of what the language model learns.

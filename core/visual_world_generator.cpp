@@ -1,6 +1,7 @@
 // The Generator and its document builder: seeds, the training mix, text-only documents
 // and evaluation episodes.
 #include <algorithm>
+#include <numeric>
 
 #include "core/error.h"
 #include "core/visual_world.h"
@@ -120,8 +121,13 @@ Document Generator::language_document() {
   return internal::coin(rng_) ? text_only() : random_document();
 }
 
-Document Generator::random_document() {
-  switch (weighted(rng_, {15, 25, 25, 10, 10, 15})) {
+Document Generator::random_document(const DocumentMix& mix) {
+  const std::vector<int> weights = mix.weights();
+  if (std::any_of(weights.begin(), weights.end(), [](int w) { return w < 0; }) ||
+      std::accumulate(weights.begin(), weights.end(), 0) <= 0) {
+    throw ArgumentError("a document mix needs weights of 0 or more, not all 0");
+  }
+  switch (weighted(rng_, weights)) {
     case 0: return caption(between(rng_, 0, 3));
     case 1: return vqa(between(rng_, 0, 3));
     case 2: return binding(between(rng_, 2, 5), between(rng_, 1, 3));

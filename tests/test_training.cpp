@@ -198,6 +198,22 @@ TEST(Training, StageOneSharesMustNotExceedOne) {
   }
 }
 
+// A stage-3 mix without any kind of document that has a picture would draw forever.
+TEST(Training, StageThreeMixNeedsDocumentsWithPictures) {
+  for (const world::DocumentMix bad : {world::DocumentMix{0, 0, 0, 0, 0, 15}, world::DocumentMix{15, -1, 25, 10, 10, 15}}) {
+    auto o = options("stage3mix", 2);
+    o.flamingo_mix = bad;
+    std::ostringstream log;
+    try {
+      train(o, log);
+      FAIL() << "a stage-3 mix without pictures or with a negative weight was accepted";
+    } catch (const flamingo::ArgumentError& e) {
+      EXPECT_NE(std::string(e.what()).find("stage 3's mix"), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(fs::exists(o.out_dir + ".train"));
+  }
+}
+
 // Stage 1's default schedule: the first phase is the start of a longer cosine, stopped
 // where the eighth run stopped c7; the tuning phase falls from its own rate to the floor.
 TEST(Training, LanguageScheduleStopsItsCosineEarlyThenTunes) {

@@ -518,6 +518,25 @@ TEST(VisualWorld, SceneTextAnswersAreInTheirKey) {
   EXPECT_GT(captions, 50u);
 }
 
+// Stage 3's --flamingo-mix: a kind weighted 0 never comes, the default mix is the one
+// every earlier model trained on, and a mix that cannot draw anything is refused.
+TEST(VisualWorld, RandomDocumentsFollowTheirMix) {
+  Generator only_questions(5), only_clips(5), defaults(9), explicit_defaults(9);
+  for (int i = 0; i < 40; ++i) {
+    EXPECT_EQ(only_questions.random_document({0, 1, 0, 0, 0, 0}).kind, "vqa");
+    const Document clip = only_clips.random_document({0, 0, 0, 0, 3, 0});
+    EXPECT_EQ(clip.kind, "video");
+    ASSERT_FALSE(clip.media.empty());
+    EXPECT_TRUE(clip.media.back().is_video());
+    EXPECT_EQ(defaults.random_document().text, explicit_defaults.random_document({15, 25, 25, 10, 10, 15}).text);
+  }
+  std::set<std::string> kinds;
+  for (int i = 0; i < 200; ++i) kinds.insert(defaults.random_document().kind);
+  EXPECT_EQ(kinds.size(), 6u);
+  EXPECT_THROW(defaults.random_document({0, 0, 0, 0, 0, 0}), ArgumentError);
+  EXPECT_THROW(defaults.random_document({1, -1, 0, 0, 0, 0}), ArgumentError);
+}
+
 // The key `flamingo eval --verbose` prints after each answer: every object with its
 // place in tenths, and for a clip its first frame "then" its last.
 TEST(VisualWorld, MediaKeyNamesEachObjectAndWhereItIs) {
