@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <functional>
+#include <iomanip>
 #include <random>
 #include <fstream>
 
@@ -167,6 +168,49 @@ void init_new_parameters(WeightStore& w, const std::function<bool(const std::str
 
 }  // namespace
 
+namespace {
+
+// Above this mean loss on repeated lines a language model does not copy whole words
+// (calibrated in docs/training.md, thirteenth run).
+constexpr double kCopyingNats = 0.1;
+
+// Held-out repeat documents (a line of nonsense words said two or three times), read
+// whole: the mean loss per token of each line the first time and when it comes again.
+// A language model that copies whole words (docs/training.md, seventh run) predicts
+// the repeats almost free; one left on the copying plateau does not, and stage 3 on it
+// binds no names (thirteenth run: seed 1 stayed there while seed 2 crossed).
+void report_copying(StageContext& ctx, const LlamaDecoder& decoder) {
+  at::NoGradGuard no_grad;
+  const auto& special = ctx.config.special_tokens;
+  world::Generator gen(ctx.options.seed + 13, 32, world::Split::kEval);
+  double sum[2] = {0, 0}, n[2] = {0, 0};  // [first time, again]
+  for (int d = 0; d < 64; ++d) {
+    std::vector<int64_t> ids{special.bos};
+    for (int id : ctx.tokenizer.encode(world::repeat_document(gen).text, false)) ids.push_back(id);
+    const int64_t T = static_cast<int64_t>(ids.size());
+    KVCache cache = decoder.new_cache();
+    auto logits = decoder.forward(at::tensor(ids, at::kLong), cache, true);           // [T, V]
+    auto targets = at::tensor(std::vector<int64_t>(ids.begin() + 1, ids.end()), at::kLong);
+    auto ce = at::cross_entropy_loss(logits.narrow(0, 0, T - 1), targets, {}, at::Reduction::None);  // [T-1]
+    auto loss = ce.accessor<float, 1>();
+    bool again = false;
+    for (int64_t t = 1; t < T; ++t) {
+      if (ids[t] == special.end_of_chunk) again = true;
+      else sum[again] += loss[t - 1], ++n[again];
+    }
+  }
+  const double first = sum[0] / std::max(1.0, n[0]), repeated = sum[1] / std::max(1.0, n[1]);
+  ctx.log << std::fixed << std::setprecision(3) << "[language] held-out repeated lines: " << first
+          << " nats per token the first time, " << repeated << " when said again" << std::endl;
+  if (repeated > kCopyingNats) {
+    ctx.log << "[language] warning: above " << kCopyingNats << " nats, this language model does not copy whole "
+            << "words, and stage 3 on it will not learn to bind names; train stage 1 again with another --seed "
+            << "(docs/training.md, thirteenth run)" << std::endl;
+  }
+}
+
+}  // namespace
+
 void train_language_model(StageContext& ctx) {
   const auto& o = ctx.options;
   auto weights = WeightStore::random(o.seed, 0.0f);
@@ -195,6 +239,7 @@ void train_language_model(StageContext& ctx) {
       return decoder.forward(ids, cache, true);
     });
   });
+  if (opt.steps_done() >= o.language_steps) report_copying(ctx, decoder);
 }
 
 // One batch of stage 2's loss (train_vision.cpp).

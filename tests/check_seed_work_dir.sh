@@ -5,6 +5,8 @@
 # stages 2 and the tokenizer must not run again, and stage 3 must follow. The tool
 # must refuse to overwrite a language stage and name a truncated weight file. Seeded
 # with stage 3 too, the work directory must export the very model it came from.
+# The bundled language model copies whole words, so stage 1 must not warn that it
+# does not.
 # Usage: check_seed_work_dir.sh FLAMINGO_BINARY MODEL_DIR TMP_DIR
 set -uo pipefail
 bin="$1" model="$2" tmp="$3/seed_work_dir"
@@ -20,6 +22,8 @@ grep -q '^\[vision\] step' "$tmp/w.err" && fail "stage 2 ran again"
 loss="$(sed -n 's/^\[language\] step 302\/304  loss \([0-9.]*\).*/\1/p' "$tmp/w.err")"
 [ -n "$loss" ] || { cat "$tmp/w.err" >&2; fail "no loss logged at step 302"; }
 awk -v l="$loss" 'BEGIN { exit !(l < 2.0) }' || fail "stage 1's loss $loss is not that of a trained language model"
+grep -q '^\[language\] held-out repeated lines: .* when said again' "$tmp/w.err" || fail "stage 1 did not measure copying"
+grep -q '^\[language\] warning' "$tmp/w.err" && fail "the bundled language model, which copies, was said not to"
 grep -q '^\[flamingo\] step 2/2' "$tmp/w.err" || fail "stage 3 did not run"
 [ -s "$tmp/w/model.safetensors" ] || fail "no model written"
 

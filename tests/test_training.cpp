@@ -56,12 +56,16 @@ TEST(Training, LossDecreasesAndResumingGivesTheSameState) {
   const auto l = losses(straight_log.str());
   ASSERT_EQ(l.size(), 6u) << straight_log.str();
   EXPECT_LT(l.back(), l.front() * 0.8) << straight_log.str();
+  // 30 steps teach no copying, and a finished stage 1 says so.
+  EXPECT_NE(straight_log.str().find("[language] held-out repeated lines: "), std::string::npos) << straight_log.str();
+  EXPECT_NE(straight_log.str().find("does not copy whole words"), std::string::npos) << straight_log.str();
 
   auto interrupted = options("interrupted", 30);
   interrupted.max_steps_per_run = 12;
   std::ostringstream log;
   train(interrupted, log);
   EXPECT_FALSE(fs::exists(interrupted.out_dir + ".train/language/done"));
+  EXPECT_EQ(log.str().find("held-out repeated lines"), std::string::npos) << "measured before the stage ended";
   train(interrupted, log);  // 24
   train(interrupted, log);  // 30
   EXPECT_NE(log.str().find("resumed at step 24"), std::string::npos) << log.str();
