@@ -166,10 +166,6 @@ void init_new_parameters(WeightStore& w, const std::function<bool(const std::str
   }
 }
 
-}  // namespace
-
-namespace {
-
 // Above this mean loss on repeated lines a language model does not copy whole words
 // (calibrated in docs/training.md, thirteenth run).
 constexpr double kCopyingNats = 0.1;
@@ -177,8 +173,9 @@ constexpr double kCopyingNats = 0.1;
 // Held-out repeat documents (a line of nonsense words said two or three times), read
 // whole: the mean loss per token of each line the first time and when it comes again.
 // A language model that copies whole words (docs/training.md, seventh run) predicts
-// the repeats almost free; one left on the copying plateau does not, and stage 3 on it
-// binds no names (thirteenth run: seed 1 stayed there while seed 2 crossed).
+// the repeats almost free; one left on the copying plateau does not, and stage 3 on
+// such a model bound few names (seventh run). Seed 1 of the one command stays there
+// (thirteenth run).
 void report_copying(StageContext& ctx, const LlamaDecoder& decoder) {
   at::NoGradGuard no_grad;
   const auto& special = ctx.config.special_tokens;
@@ -204,7 +201,7 @@ void report_copying(StageContext& ctx, const LlamaDecoder& decoder) {
           << " nats per token the first time, " << repeated << " when said again" << std::endl;
   if (repeated > kCopyingNats) {
     ctx.log << "[language] warning: above " << kCopyingNats << " nats, this language model does not copy whole "
-            << "words, and stage 3 on it will not learn to bind names; train stage 1 again with another --seed "
+            << "words, and stage 3 on such a model bound few names; train stage 1 again with another --seed "
             << "(docs/training.md, thirteenth run)" << std::endl;
   }
 }
