@@ -174,8 +174,8 @@ constexpr double kCopyingNats = 0.1;
 // whole: the mean loss per token of each line the first time and when it comes again.
 // A language model that copies whole words (docs/training.md, seventh run) predicts
 // the repeats almost free; one left on the copying plateau does not, and stage 3 on
-// such a model bound few names (seventh run). Seed 1 of the one command stays there
-// (thirteenth run).
+// such a model bound few names (seventh run). The one command's stage 1 copies only
+// the heads of words with seeds 1 and 2 (thirteenth run).
 void report_copying(StageContext& ctx, const LlamaDecoder& decoder) {
   at::NoGradGuard no_grad;
   const auto& special = ctx.config.special_tokens;
@@ -201,8 +201,7 @@ void report_copying(StageContext& ctx, const LlamaDecoder& decoder) {
           << " nats per token the first time, " << repeated << " when said again" << std::endl;
   if (repeated > kCopyingNats) {
     ctx.log << "[language] warning: above " << kCopyingNats << " nats, this language model does not copy whole "
-            << "words, and stage 3 on such a model bound few names; train stage 1 again with another --seed "
-            << "(docs/training.md, thirteenth run)" << std::endl;
+            << "words, and stage 3 on such a model bound few names (docs/training.md, thirteenth run)" << std::endl;
   }
 }
 
