@@ -163,7 +163,7 @@ void add_train_command(CLI::App& app, flamingo::TrainOptions& t, bool& serial, i
            t.flamingo_mix.caption = w[0], t.flamingo_mix.vqa = w[1], t.flamingo_mix.binding = w[2];
            t.flamingo_mix.induction = w[3], t.flamingo_mix.video = w[4];
          },
-         "Stage 3's weights of captions, questions, binding, induction and videos (default 15,25,25,10,10)")
+         "Stage 3's weights of captions, questions, binding, induction and videos (default 15,40,15,10,15)")
       ->expected(5)
       ->delimiter(',')
       ->check(CLI::Range(0, 1000));

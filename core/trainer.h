@@ -44,7 +44,9 @@ struct TrainOptions {
   double flamingo_lr = 3e-3;
   double gate_lr_scale = 10.0;  // lets the tanh gates open in time (fourth run: 10 beat 3)
   int flamingo_batch = 4;      // packed sequences per stage-3 step
-  world::DocumentMix flamingo_mix;  // stage 3's kinds of documents; it leaves text-only ones out
+  // Stage 3's kinds of documents (it leaves text-only ones out). Thirteenth run: more
+  // questions and clips, fewer binding episodes than the generator's mix (z23).
+  world::DocumentMix flamingo_mix{15, 40, 15, 10, 15, 15};
   double language_lr_scale = 0;  // > 0: stage 3 also trains the language model at this lr scale; 0: frozen (the paper)
   int latents = 16;  // the Perceiver Resampler's latents per medium
   // Twelfth run (docs/training.md): with these, the gated layers read every patch with
