@@ -35,14 +35,18 @@ std::map<std::string, at::Tensor> load_params(const std::string& dir, const std:
   return out;
 }
 
-// Masked next-token cross-entropy summed over the targets: logits [T, V] predict tokens[1:].
-at::Tensor next_token_loss_sum(const at::Tensor& logits, const std::vector<int>& tokens,
-                               const std::vector<float>& mask) {
+// Next-token cross-entropy at each position: logits [T, V] predict tokens[1:] -> [T-1].
+at::Tensor next_token_losses(const at::Tensor& logits, const std::vector<int>& tokens) {
   const int64_t T = static_cast<int64_t>(tokens.size());
   auto targets = at::tensor(std::vector<int64_t>(tokens.begin() + 1, tokens.end()), at::kLong);
+  return at::cross_entropy_loss(logits.narrow(0, 0, T - 1), targets, {}, at::Reduction::None);
+}
+
+// The same, masked and summed over the targets.
+at::Tensor next_token_loss_sum(const at::Tensor& logits, const std::vector<int>& tokens,
+                               const std::vector<float>& mask) {
   auto weights = at::tensor(std::vector<float>(mask.begin() + 1, mask.end()));  // [T-1]
-  auto ce = at::cross_entropy_loss(logits.narrow(0, 0, T - 1), targets, {}, at::Reduction::None);
-  return (ce * weights).sum();
+  return (next_token_losses(logits, tokens) * weights).sum();
 }
 
 double target_count(const std::vector<float>& mask) {  // the first token is never a target
@@ -182,16 +186,15 @@ void report_copying(StageContext& ctx, const LlamaDecoder& decoder) {
   world::Generator gen(ctx.options.seed + 13, 32, world::Split::kEval);
   double sum[2] = {0, 0}, n[2] = {0, 0};  // [first time, again]
   for (int d = 0; d < 64; ++d) {
-    std::vector<int64_t> ids{special.bos};
+    std::vector<int> ids{special.bos};
     for (int id : ctx.tokenizer.encode(world::repeat_document(gen).text, false)) ids.push_back(id);
-    const int64_t T = static_cast<int64_t>(ids.size());
     KVCache cache = decoder.new_cache();
-    auto logits = decoder.forward(at::tensor(ids, at::kLong), cache, true);           // [T, V]
-    auto targets = at::tensor(std::vector<int64_t>(ids.begin() + 1, ids.end()), at::kLong);
-    auto ce = at::cross_entropy_loss(logits.narrow(0, 0, T - 1), targets, {}, at::Reduction::None);  // [T-1]
+    auto logits = decoder.forward(at::tensor(std::vector<int64_t>(ids.begin(), ids.end()), at::kLong), cache,
+                                  true);                                                // [T, V]
+    auto ce = next_token_losses(logits, ids);                                           // [T-1]
     auto loss = ce.accessor<float, 1>();
     bool again = false;
-    for (int64_t t = 1; t < T; ++t) {
+    for (size_t t = 1; t < ids.size(); ++t) {
       if (ids[t] == special.end_of_chunk) again = true;
       else sum[again] += loss[t - 1], ++n[again];
     }
