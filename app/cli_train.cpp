@@ -157,14 +157,19 @@ void add_train_command(CLI::App& app, flamingo::TrainOptions& t, bool& serial, i
   cmd->add_option("--sequence-tokens", t.sequence_tokens)->check(CLI::Range(32, 1024));
   cmd->add_option("--flamingo-batch", t.flamingo_batch, "Packed sequences per stage-3 step")
       ->check(CLI::Range(1, 256));
+  const flamingo::world::DocumentMix& m = t.flamingo_mix;  // the defaults, before parsing
   cmd->add_option_function<std::vector<int>>(
          "--flamingo-mix",
          [&t](const std::vector<int>& w) {
            t.flamingo_mix.caption = w[0], t.flamingo_mix.vqa = w[1], t.flamingo_mix.binding = w[2];
            t.flamingo_mix.induction = w[3], t.flamingo_mix.video = w[4];
+           t.flamingo_mix.relation = w.size() > 5 ? w[5] : 0;
          },
-         "Stage 3's weights of captions, questions, binding, induction and videos (default 15,40,15,10,15)")
-      ->expected(5)
+         "Stage 3's weights of captions, questions, binding, induction, videos and, optionally, "
+         "relation questions (default " + std::to_string(m.caption) + "," + std::to_string(m.vqa) +
+             "," + std::to_string(m.binding) + "," + std::to_string(m.induction) + "," +
+             std::to_string(m.video) + "," + std::to_string(m.relation) + ")")
+      ->expected(5, 6)
       ->delimiter(',')
       ->check(CLI::Range(0, 1000));
   cmd->add_option("--flamingo-lr", t.flamingo_lr, "Peak learning rate of stage 3")->check(CLI::PositiveNumber);

@@ -96,7 +96,7 @@ std::string media_key(const Media& media);
 // before (captions, short answers, a bound word in a query): each starts with the space
 // after "Output:" or "Short answer:" and ends right before the <|endofchunk|> marker.
 struct Document {
-  std::string kind;  // caption, vqa, binding, induction, video, text
+  std::string kind;  // caption, vqa, binding, induction, video, text, relation
   std::string text;
   std::vector<Media> media;
   std::vector<std::pair<size_t, size_t>> answer_spans;
@@ -122,9 +122,13 @@ std::vector<std::string> syllables();
 std::vector<std::string> nonsense_words(bool held_out);
 
 // The kinds of the training mix and their weights (not fractions; docs/visual-world.md).
+// `relation` documents ask only where one shape lies from another, half of them which
+// side ("is the circle left or right of the star?"), a training-only question.
 struct DocumentMix {
-  int caption = 15, vqa = 25, binding = 25, induction = 10, video = 10, text = 15;
-  std::vector<int> weights() const { return {caption, vqa, binding, induction, video, text}; }
+  int caption = 15, vqa = 25, binding = 25, induction = 10, video = 10, text = 15, relation = 0;
+  std::vector<int> weights() const {
+    return {caption, vqa, binding, induction, video, text, relation};
+  }
 };
 
 // Training and evaluation draw from disjoint seed streams (docs/visual-world.md).
@@ -156,6 +160,8 @@ class Generator {
   Document binding(int ways, int shots, bool held_out = false);
   // Colour, shape or count, as the shots (0..8) show.
   Document induction(int shots);
+  // Relation questions only (DocumentMix::relation).
+  Document relation(int shots);
   // The same kinds with a textual key ("[small red circle at 2,5]") for each image;
   // every nonsense word, held-out ones included, comes up within 128 binding texts.
   Document text_only();

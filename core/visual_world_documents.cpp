@@ -93,26 +93,42 @@ void question(DocumentBuilder& b, const std::string& q) {
   b.say("Question: " + q + " Short answer:");
 }
 
-void vqa_chunk(DocumentBuilder& b, int type) {
+// Where one shape lies from another, along an axis where the two centres are at least
+// 0.15 apart, so that the answer is clear. `which` asks for the side ("is the circle left
+// or right of the star?"), which names the relation itself; otherwise a relation, true or
+// its opposite, is asked yes or no, as the vqa suite does.
+void relation_chunk(DocumentBuilder& b, bool which) {
   Rng& rng = b.rng;
-  if (type == 3) {  // where one shape lies from another, asked along an axis where the
-    for (;;) {      // two centres are at least 0.15 apart, so that yes and no are clear
-      const Scene scene = random_scene(rng, 2, kMaxObjects);
-      const std::vector<int> pair = pick(rng, static_cast<int>(scene.objects.size()), 2);
-      const Object &a = scene.objects[pair[0]], &c = scene.objects[pair[1]];
-      const bool horizontal = coin(rng);
-      const float d = horizontal ? a.x - c.x : a.y - c.y;
-      if (std::fabs(d) < 0.15f) continue;
-      const std::string truth =
-          horizontal ? (d < 0 ? "left of" : "right of") : (d < 0 ? "above" : "below");
-      const bool yes = coin(rng);
+  for (;;) {
+    const Scene scene = random_scene(rng, 2, kMaxObjects);
+    const std::vector<int> pair = pick(rng, static_cast<int>(scene.objects.size()), 2);
+    const Object &a = scene.objects[pair[0]], &c = scene.objects[pair[1]];
+    const bool horizontal = coin(rng);
+    const float d = horizontal ? a.x - c.x : a.y - c.y;
+    if (std::fabs(d) < 0.15f) continue;
+    const std::string truth =
+        horizontal ? (d < 0 ? "left of" : "right of") : (d < 0 ? "above" : "below");
+    const std::string subject = "is the " + shape_name(a.shape) + " ";
+    const std::string object = " the " + shape_name(c.shape) + "?";
+    if (which) {
       b.see(scene);
-      question(b, "is the " + shape_name(a.shape) + " " + (yes ? truth : opposite(truth)) +
-                      " the " + shape_name(c.shape) + "?");
-      b.answer(yes ? "yes" : "no", true, {yes ? "no" : "yes"});
+      question(b, subject + (horizontal ? "left or right of" : "above or below") + object);
+      const std::string side = truth.substr(0, truth.find(' '));  // "left of" -> "left"
+      const std::string other = opposite(truth);
+      b.answer(side, true, {other.substr(0, other.find(' '))});
       return;
     }
+    const bool yes = coin(rng);  // drawn before the image, as it always was
+    b.see(scene);
+    question(b, subject + (yes ? truth : opposite(truth)) + object);
+    b.answer(yes ? "yes" : "no", true, {yes ? "no" : "yes"});
+    return;
   }
+}
+
+void vqa_chunk(DocumentBuilder& b, int type) {
+  Rng& rng = b.rng;
+  if (type == 3) return relation_chunk(b, false);
   const Scene scene = random_scene(rng, 1, kMaxObjects);
   const int n = static_cast<int>(scene.objects.size());
   const Object& o = scene.objects[below(rng, n)];
@@ -183,6 +199,11 @@ void build_vqa(DocumentBuilder& b, int shots, bool choice_only) {
   for (int i = 0; i <= shots; ++i) {
     vqa_chunk(b, static_cast<int>(below(b.rng, choice_only ? 3 : 4)));
   }
+}
+
+void build_relation(DocumentBuilder& b, int shots) {
+  check_shots(shots);
+  for (int i = 0; i <= shots; ++i) relation_chunk(b, coin(b.rng));
 }
 
 void build_video(DocumentBuilder& b, int shots) {

@@ -92,6 +92,12 @@ Document Generator::induction(int shots) {
   return b.document();
 }
 
+Document Generator::relation(int shots) {
+  DocumentBuilder b(*this, "relation", false);
+  internal::build_relation(b, shots);
+  return b.document();
+}
+
 // Binding weighs most: it is the only kind that brings every nonsense word, held-out
 // ones included, into the language model's text (as Flamingo's language model had met
 // its words in text before it saw images).
@@ -133,7 +139,8 @@ Document Generator::random_document(const DocumentMix& mix) {
     case 2: return binding(between(rng_, 2, 5), between(rng_, 1, 3));
     case 3: return induction(between(rng_, 1, 4));
     case 4: return video(between(rng_, 0, 2));
-    default: return text_only();
+    case 5: return text_only();
+    default: return relation(between(rng_, 0, 3));
   }
 }
 

@@ -85,6 +85,8 @@ class DocumentBuilder {
 // Each builds shots examples and one query into b.
 void build_caption(DocumentBuilder& b, int shots);
 void build_vqa(DocumentBuilder& b, int shots, bool choice_only);
+// Relation questions only, half of them asking which side (training only).
+void build_relation(DocumentBuilder& b, int shots);
 void build_video(DocumentBuilder& b, int shots);
 void build_binding(DocumentBuilder& b, int ways, int shots);  // from b.binding_words
 void build_induction(DocumentBuilder& b, int shots);

@@ -275,6 +275,23 @@ TEST(VisualWorld, CaptionSaysWhatTheSceneShows) {
   }
 }
 
+// "yes" or "no" for "is the X left of the Y?" (or right of, above, below) over scene s;
+// "" when q asks no such relation or names a shape s lacks.
+std::string relation_holds(const Scene& s, const std::string& q) {
+  for (const std::string rel : {"left of", "right of", "above", "below"}) {
+    if (q.find(" " + rel + " ") == std::string::npos) continue;
+    const Object* x = with_shape(s, between(q, "is the ", " " + rel));
+    const Object* y = with_shape(s, between(q, rel + " the ", "?"));
+    if (!x || !y) return "";
+    const bool truth = rel == "left of"    ? x->x < y->x
+                       : rel == "right of" ? x->x > y->x
+                       : rel == "above"    ? x->y < y->y
+                                           : x->y > y->y;
+    return truth ? "yes" : "no";
+  }
+  return "";
+}
+
 TEST(VisualWorld, QuestionsAreAnsweredFromTheScene) {
   Generator g(5);
   std::map<std::string, int> kinds;
@@ -300,25 +317,46 @@ TEST(VisualWorld, QuestionsAreAnsweredFromTheScene) {
         EXPECT_EQ(a, shape_name(o->shape));
         kinds["shape"]++;
       } else {
-        bool found = false;
-        for (const std::string rel : {"left of", "right of", "above", "below"}) {
-          if (q.find(" " + rel + " ") == std::string::npos) continue;
-          found = true;
-          const Object* x = with_shape(s, between(q, "is the ", " " + rel));
-          const Object* y = with_shape(s, between(q, rel + " the ", "?"));
-          ASSERT_TRUE(x && y) << q;
-          const bool truth = rel == "left of"    ? x->x < y->x
-                             : rel == "right of" ? x->x > y->x
-                             : rel == "above"    ? x->y < y->y
-                                                 : x->y > y->y;
-          EXPECT_EQ(a, truth ? "yes" : "no") << q;
-          kinds[a]++;
-        }
-        EXPECT_TRUE(found) << q;
+        EXPECT_EQ(a, relation_holds(s, q)) << q;
+        kinds[a]++;
       }
     }
   }
   for (const char* k : {"count", "colour", "shape", "yes", "no"}) EXPECT_GT(kinds[k], 20) << k;
+}
+
+// Relation documents ask which side one shape lies on ("left or right of") or, as the
+// vqa suite does, whether a relation holds; both are checked against the scene.
+TEST(VisualWorld, RelationDocumentsSayWhereOneShapeLies) {
+  Generator g(11);
+  std::map<std::string, int> answers;
+  for (int i = 0; i < 200; ++i) {
+    const Document doc = g.relation(static_cast<int>(i % 3));
+    EXPECT_EQ(doc.kind, "relation");
+    const std::vector<std::string> cs = chunks(doc.text);
+    ASSERT_EQ(cs.size(), doc.media.size());
+    ASSERT_EQ(doc.answer_spans.size(), cs.size());
+    for (size_t k = 0; k < cs.size(); ++k) {
+      const Scene& s = doc.media[k].scenes[0];
+      const std::string q = between(cs[k], "Question: is the ", " Short answer:"), a = short_answer(cs[k]);
+      answers[a]++;
+      for (const std::string pair : {"left or right of", "above or below"}) {
+        if (q.find(" " + pair + " ") == std::string::npos) continue;
+        const Object* x = with_shape(s, q.substr(0, q.find(' ')));
+        const Object* y = with_shape(s, between(q, pair + " the ", "?"));
+        ASSERT_TRUE(x && y) << q;
+        const bool across = pair == "left or right of";
+        const float d = across ? x->x - y->x : x->y - y->y;
+        EXPECT_GE(std::fabs(d), 0.15f) << q;
+        EXPECT_EQ(a, across ? (d < 0 ? "left" : "right") : (d < 0 ? "above" : "below")) << q;
+      }
+      if (a == "yes" || a == "no") {
+        EXPECT_EQ(a, relation_holds(s, "is the " + q)) << q;
+      }
+    }
+  }
+  for (const char* a : {"left", "right", "above", "below", "yes", "no"}) EXPECT_GT(answers[a], 20) << a;
+  EXPECT_EQ(answers.size(), 6u);
 }
 
 TEST(VisualWorld, BindingQueryIsTheWordOfItsShape) {
@@ -530,6 +568,7 @@ TEST(VisualWorld, RandomDocumentsFollowTheirMix) {
     EXPECT_TRUE(clip.media.back().is_video());
     EXPECT_EQ(defaults.random_document().text, explicit_defaults.random_document({15, 25, 25, 10, 10, 15}).text);
   }
+  EXPECT_EQ(only_questions.random_document({0, 0, 0, 0, 0, 0, 2}).kind, "relation");
   std::set<std::string> kinds;
   for (int i = 0; i < 200; ++i) kinds.insert(defaults.random_document().kind);
   EXPECT_EQ(kinds.size(), 6u);
