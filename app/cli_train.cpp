@@ -200,7 +200,7 @@ void add_eval_command(CLI::App& app, flamingo::EvalOptions& e, int& which, int i
   auto* cmd = app.add_subcommand("eval", "Accuracy on held-out episodes of the visual world");
   cmd->add_option("--model", e.model_dir, "Model directory (default: the bundled model)");
   cmd->add_option("--suite", e.suite)->required()->check(
-      CLI::IsMember({"caption", "vqa", "choice", "binding", "binding-seen", "induction", "video"}));
+      CLI::IsMember({"caption", "vqa", "choice", "binding", "binding-seen", "induction", "video", "relation"}));
   cmd->add_option("--ways", e.ways)->check(CLI::Range(2, 5));
   cmd->add_option("--shots", e.shots)->check(CLI::Range(0, 8));
   cmd->add_option("--episodes", e.episodes)->check(CLI::PositiveNumber);

@@ -162,9 +162,11 @@ Episode Generator::episode(const std::string& suite, int ways, int shots) {
     internal::build_induction(b, shots);
   } else if (suite == "video") {
     internal::build_video(b, shots);
+  } else if (suite == "relation") {
+    internal::build_relation(b, shots);
   } else {
     throw ArgumentError("unknown evaluation suite \"" + suite +
-                        "\" (caption, vqa, choice, binding, binding-seen, induction, video)");
+                        "\" (caption, vqa, choice, binding, binding-seen, induction, video, relation)");
   }
   return b.episode(suite);
 }

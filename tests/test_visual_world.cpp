@@ -676,7 +676,7 @@ TEST(VisualWorld, MarkersMatchMediaAndSpansAreAnswers) {
 TEST(VisualWorld, EvaluationEpisodes) {
   const std::vector<std::string> held = nonsense_words(true), train = nonsense_words(false);
   for (const std::string suite :
-       {"caption", "vqa", "choice", "binding", "binding-seen", "induction", "video"}) {
+       {"caption", "vqa", "choice", "binding", "binding-seen", "induction", "video", "relation"}) {
     for (int shots : {0, 1, 4, 8}) {
       for (uint64_t seed = 0; seed < 5; ++seed) {
         const Episode e = eval_episode(suite, 2 + int(seed % 4), shots, seed);
@@ -691,7 +691,8 @@ TEST(VisualWorld, EvaluationEpisodes) {
         EXPECT_EQ(std::set<std::string>(e.choices.begin(), e.choices.end()).size(),
                   e.choices.size());
         const bool yes_no = e.answer == " yes" || e.answer == " no";
-        EXPECT_EQ(e.choices.size(), yes_no ? 2u : 4u) << suite << ": " << e.prompt;
+        // Relation questions have two answers: yes or no, or the two sides.
+        EXPECT_EQ(e.choices.size(), yes_no || suite == "relation" ? 2u : 4u) << suite << ": " << e.prompt;
         if (suite == "choice") {
           EXPECT_FALSE(yes_no);
         }
