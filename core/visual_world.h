@@ -193,8 +193,8 @@ class Generator {
 // An evaluation episode of a suite: caption, vqa, choice (colour, shape and count
 // questions only), binding (held-out words), binding-seen (training words), induction,
 // video or relation (where one shape lies from another: which side, or yes or no; a
-// diagnosis of vqa's relation questions). ways matters for binding only; shots is the number of examples before the
-// query. The same arguments give the same episode.
+// diagnosis of vqa's relation questions). ways matters for binding only; shots is the
+// number of examples before the query. The same arguments give the same episode.
 Episode eval_episode(const std::string& suite, int ways, int shots, uint64_t seed,
                      int image_size = 32);
 
