@@ -340,8 +340,10 @@ TEST(VisualWorld, RelationDocumentsSayWhereOneShapeLies) {
       const Scene& s = doc.media[k].scenes[0];
       const std::string q = between(cs[k], "Question: is the ", " Short answer:"), a = short_answer(cs[k]);
       answers[a]++;
+      int asked = 0;  // each chunk is one side question or one yes/no question
       for (const std::string pair : {"left or right of", "above or below"}) {
         if (q.find(" " + pair + " ") == std::string::npos) continue;
+        ++asked;
         const Object* x = with_shape(s, q.substr(0, q.find(' ')));
         const Object* y = with_shape(s, between(q, pair + " the ", "?"));
         ASSERT_TRUE(x && y) << q;
@@ -351,8 +353,10 @@ TEST(VisualWorld, RelationDocumentsSayWhereOneShapeLies) {
         EXPECT_EQ(a, across ? (d < 0 ? "left" : "right") : (d < 0 ? "above" : "below")) << q;
       }
       if (a == "yes" || a == "no") {
+        ++asked;
         EXPECT_EQ(a, relation_holds(s, "is the " + q)) << q;
       }
+      EXPECT_EQ(asked, 1) << q;
     }
   }
   for (const char* a : {"left", "right", "above", "below", "yes", "no"}) EXPECT_GT(answers[a], 20) << a;
