@@ -150,6 +150,9 @@ void add_train_command(CLI::App& app, flamingo::TrainOptions& t, bool& serial, i
       ->check(CLI::PositiveNumber);
   add_text_mix(cmd, "stage1", "Stage 1's", t.language_mix);
   add_text_mix(cmd, "tune", "The tuning phase's", t.tune_mix);
+  cmd->add_option("--distinct-repeat-until", t.distinct_repeat_until,
+                  "Stage-1 steps before this one read repeat lines that never repeat a syllable (0: none)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--language-context-weight", t.language_context_weight,
                   "Stage 1's loss weight of the tokens outside answers (answers weigh 1)")
       ->check(CLI::Range(0.0, 1.0));

@@ -66,6 +66,9 @@ struct TrainOptions {
   // every kind, with their markers and no pixels.
   TextMix language_mix{0.15, 0.7, 0};
   TextMix tune_mix{0.15, 0.4, 0.35};  // the tuning phase's (tenth run, t11)
+  // Stage-1 steps before this one read repeat documents whose lines never repeat a
+  // syllable (world::repeat_document's `distinct`); sixteenth run. 0: none.
+  int distinct_repeat_until = 0;
   double language_context_weight = 1;  // stage 1's loss weight of tokens outside answers (answers weigh 1)
   int checkpoint_every = 250;
   int log_every = 25;

@@ -121,6 +121,21 @@ bool word_is_held_out(const std::vector<int>& syllable_indices) {
   return sum % 4 == 3;
 }
 
+std::vector<std::string> distinct_syllable_words(Rng& rng) {
+  const int count = between(rng, 2, kTailCount);
+  const std::vector<int> tails = pick(rng, kTailCount, count);
+  std::vector<int> heads = pick(rng, kHeadCount, kHeadCount);
+  std::vector<std::string> words;
+  for (int i = 0; i < count; ++i) {
+    const int after = count - i - 1;  // words still to come, one head each at least
+    const int n_heads = static_cast<int>(heads.size()) - 2 >= after ? between(rng, 1, 2) : 1;
+    std::string w;
+    for (int k = 0; k < n_heads; ++k) w += kHeads[heads.back()], heads.pop_back();
+    words.push_back(w + kTails[tails[i]]);
+  }
+  return words;
+}
+
 uint64_t below(Rng& rng, uint64_t n) {
   // Rejects the last partial block of 2^64 so that every residue is equally likely.
   const uint64_t limit =

@@ -51,6 +51,9 @@ std::string size_word(const Object& object);  // "small" or "large"
 std::string scene_key(const Scene& scene);    // "small red circle at 2,5; ..."
 std::string clip_key(const Clip& clip);       // first frame's key "then" the last's
 bool word_is_held_out(const std::vector<int>& syllable_indices);
+// 2..4 nonsense words among which no head and no tail occurs twice (held-out
+// combinations included, as in the text-only cycle).
+std::vector<std::string> distinct_syllable_words(Rng& rng);
 
 enum class Words { kTrain, kHeldOut, kText };
 

@@ -35,9 +35,10 @@ Document recall_document(Generator& generator) {
   return b.document();
 }
 
-Document repeat_document(Generator& generator) {
+Document repeat_document(Generator& generator, bool distinct) {
   DocumentBuilder b(generator, "text", true);
-  const std::vector<std::string> words = GeneratorAccess::next_text_words(generator, between(b.rng, 3, 10));
+  const std::vector<std::string> words = distinct ? distinct_syllable_words(b.rng)
+                                                  : GeneratorAccess::next_text_words(generator, between(b.rng, 3, 10));
   std::string line;
   for (const std::string& w : words) line += (line.empty() ? "" : " ") + w;
   const int times = between(b.rng, 2, 3);

@@ -19,6 +19,10 @@ Document recall_document(Generator& generator);
 // twice ("kudax blifeg zowuf.<|endofchunk|>kudax blifeg zowuf.<|endofchunk|>"). Every
 // syllable after the first line is predictable only by looking back at the earlier
 // one, which is how a language model forms induction heads (Olsson et al., 2022).
-Document repeat_document(Generator& generator);
+// With `distinct`, the line is 2..4 words among which no syllable occurs twice, so a
+// plain induction head (find the earlier copy of this piece, read what followed it)
+// copies all of it; with words of 8 heads and 4 tails a line usually repeats a piece,
+// and "what followed it" is ambiguous (docs/training.md, sixteenth run).
+Document repeat_document(Generator& generator, bool distinct = false);
 
 }  // namespace flamingo::world

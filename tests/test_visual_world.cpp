@@ -14,6 +14,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -513,6 +514,57 @@ TEST(VisualWorld, RecallLinesCopyTheWordOfTheirKey) {
   }
   // Most lines after the first of each word look a word up.
   EXPECT_GT(questions, lines / 5);
+}
+
+// A repeat document says one line two or three times. With `distinct` the line is 2..4
+// known words in which no syllable occurs twice (what makes a plain induction head
+// enough to copy it); without, 3..10 words, which in this world nearly always share one.
+TEST(VisualWorld, RepeatLinesAndTheirDistinctSyllables) {
+  const std::vector<std::string> train = nonsense_words(false), held = nonsense_words(true);
+  std::set<std::string> known(train.begin(), train.end());
+  known.insert(held.begin(), held.end());
+  const std::vector<std::string> syl = syllables();
+  const auto split = [&](const std::string& w) {  // words split into syllables one way only
+    std::vector<std::string> out;
+    for (size_t at = 0; at < w.size();) {
+      auto s = std::find_if(syl.begin(), syl.end(), [&](const std::string& x) { return w.compare(at, x.size(), x) == 0; });
+      if (s == syl.end()) return std::vector<std::string>{};
+      out.push_back(*s), at += s->size();
+    }
+    return out;
+  };
+  Generator g(33);
+  for (bool distinct : {true, false}) {
+    int shared = 0;
+    for (int d = 0; d < 200; ++d) {
+      const Document doc = repeat_document(g, distinct);
+      const std::vector<std::string> lines = chunks(doc.text);
+      ASSERT_GE(lines.size(), 2u) << doc.text;
+      ASSERT_LE(lines.size(), 3u) << doc.text;
+      for (const std::string& line : lines) EXPECT_EQ(line, lines[0]);
+      ASSERT_EQ(lines[0].back(), '.') << lines[0];
+      std::vector<std::string> words, pieces;
+      std::istringstream said(lines[0].substr(0, lines[0].size() - 1));
+      for (std::string w; said >> w;) {
+        EXPECT_TRUE(known.count(w)) << w << " in " << lines[0];
+        words.push_back(w);
+        for (const std::string& p : split(w)) pieces.push_back(p);
+      }
+      std::set<std::string> unique(pieces.begin(), pieces.end());
+      if (distinct) {
+        EXPECT_GE(words.size(), 2u) << lines[0];
+        EXPECT_LE(words.size(), 4u) << lines[0];
+        EXPECT_EQ(unique.size(), pieces.size()) << "a syllable said twice in " << lines[0];
+      } else {
+        EXPECT_GE(words.size(), 3u) << lines[0];
+        EXPECT_LE(words.size(), 10u) << lines[0];
+        shared += unique.size() < pieces.size();
+      }
+    }
+    if (!distinct) {
+      EXPECT_GT(shared, 150) << "ordinary lines should mostly repeat a syllable";
+    }
+  }
 }
 
 // Every answer of a scene document can be read from its key: the colour asked of a
