@@ -153,6 +153,9 @@ void add_train_command(CLI::App& app, flamingo::TrainOptions& t, bool& serial, i
   cmd->add_option("--distinct-repeat-until", t.distinct_repeat_until,
                   "Stage-1 steps before this one read repeat lines that never repeat a syllable (0: none)")
       ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--distinct-repeat-share", t.distinct_repeat_share,
+                  "Share of stage 1's later repeat documents whose lines never repeat a syllable")
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--language-context-weight", t.language_context_weight,
                   "Stage 1's loss weight of the tokens outside answers (answers weigh 1)")
       ->check(CLI::Range(0.0, 1.0));

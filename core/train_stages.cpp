@@ -225,7 +225,11 @@ void train_language_model(StageContext& ctx) {
     auto next = [&](world::Generator& g) {
       const double u = double(mix() >> 11) * 0x1.0p-53;
       if (u < m.recall) return world::recall_document(g);
-      if (u < m.recall + m.repeat) return world::repeat_document(g, step < o.distinct_repeat_until);
+      if (u < m.recall + m.repeat) {
+        // The extra draw only where a share is asked for: without it the stream is unchanged.
+        const bool share = o.distinct_repeat_share > 0 && double(mix() >> 11) * 0x1.0p-53 < o.distinct_repeat_share;
+        return world::repeat_document(g, step < o.distinct_repeat_until || share);
+      }
       if (u < m.sum()) return g.scene_text();
       return o.keyed_text_stage1 ? g.language_document() : g.random_document();
     };

@@ -69,6 +69,7 @@ struct TrainOptions {
   // Stage-1 steps before this one read repeat documents whose lines never repeat a
   // syllable (world::repeat_document's `distinct`); sixteenth run. 0: none.
   int distinct_repeat_until = 0;
+  double distinct_repeat_share = 0;  // after those steps, this share of repeat documents stays distinct
   double language_context_weight = 1;  // stage 1's loss weight of tokens outside answers (answers weigh 1)
   int checkpoint_every = 250;
   int log_every = 25;
