@@ -15,10 +15,7 @@ loss falls towards 0.
 Usage: bench/induction_reference.py STEPS [BATCH] [LR] [SEQ_TOKENS] [DEVICE] [world]
 (DEVICE: cpu by default, or cuda; on cuda the threads setting does not apply. "world":
 the visual world's words, 1-2 of 8 heads and one of 4 tails, with the loss on repeated
-tails printed too. "world:K": the same, but for the first K steps every line has 2-4
-words and no syllable twice, so that a plain induction head -- find the earlier copy
-of this token, read what followed it -- is enough to copy a whole line; a curriculum
-for docs/training.md, "Sixteenth run".)
+tails printed too.)
 """
 import math
 import random
@@ -37,19 +34,6 @@ BOS, SPACE, DOT, END = 1, 10, 11, 300
 # one of 4 tails, so that few pieces recur often within a line.
 HEADS, TAILS = list(range(20, 28)), list(range(28, 32))
 WORLD = False  # the 6th argument "world" picks these words
-DISTINCT_UNTIL = 0  # "world:K": lines without a repeated syllable for the first K steps
-step_now = 0
-
-
-def distinct_line():
-    """2-4 words whose heads and tails all differ: every syllable occurs once."""
-    n = random.randint(2, 4)
-    heads, tails = random.sample(HEADS, len(HEADS)), random.sample(TAILS, n)
-    line = []
-    for i in range(n):
-        k = random.randint(1, 2) if len(heads) - 2 >= n - i - 1 else 1
-        line += [SPACE] + [heads.pop() for _ in range(k)] + [tails[i]]
-    return line
 
 
 def word():
@@ -60,10 +44,7 @@ def word():
 
 def document():
     """Token ids and, per token, whether it lies in a repeated copy of the line."""
-    if step_now < DISTINCT_UNTIL:
-        line = distinct_line() + [DOT, END]
-    else:
-        line = sum((word() for _ in range(random.randint(3, 10))), []) + [DOT, END]
+    line = sum((word() for _ in range(random.randint(3, 10))), []) + [DOT, END]
     times = random.randint(2, 3)
     return [BOS] + line * times, [False] * (1 + len(line)) + [True] * (len(line) * (times - 1))
 
@@ -127,9 +108,8 @@ def main():
     peak = float(sys.argv[3]) if len(sys.argv) > 3 else 2e-3
     T = int(sys.argv[4]) if len(sys.argv) > 4 else 384
     device = sys.argv[5] if len(sys.argv) > 5 else "cpu"
-    global WORLD, DISTINCT_UNTIL, step_now
-    WORLD = len(sys.argv) > 6 and sys.argv[6].split(":")[0] == "world"
-    DISTINCT_UNTIL = int(sys.argv[6].split(":")[1]) if WORLD and ":" in sys.argv[6] else 0
+    global WORLD
+    WORLD = len(sys.argv) > 6 and sys.argv[6] == "world"
     torch.manual_seed(0)
     random.seed(0)
     torch.set_num_threads(1)
@@ -137,7 +117,6 @@ def main():
     opt = torch.optim.AdamW(model.parameters(), lr=peak, betas=(0.9, 0.95), weight_decay=0.1)
     first = repeated = tails = 0.0
     for s in range(steps):
-        step_now = s
         lr = peak * min(1, (s + 1) / 100) * (0.1 + 0.45 * (1 + math.cos(math.pi * s / steps)))
         for g in opt.param_groups:
             g["lr"] = lr

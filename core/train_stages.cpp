@@ -178,8 +178,9 @@ constexpr double kCopyingNats = 0.1;
 // whole: the mean loss per token of each line the first time and when it comes again.
 // A language model that copies whole words (docs/training.md, seventh run) predicts
 // the repeats almost free; one left on the copying plateau does not, and stage 3 on
-// such a model bound few names (seventh run). The one command's stage 1 copies only
-// the heads of words with seeds 1 and 2 (thirteenth run).
+// such a model bound few names (seventh run). The one command's stage 1 copied only
+// the heads of words with seeds 1 and 2 (thirteenth run) until its first repeat lines
+// said no syllable twice (sixteenth run).
 void report_copying(StageContext& ctx, const LlamaDecoder& decoder) {
   at::NoGradGuard no_grad;
   const auto& special = ctx.config.special_tokens;
