@@ -69,7 +69,7 @@ struct TrainOptions {
   // Stage-1 steps before this one read repeat documents whose lines never repeat a
   // syllable (world::repeat_document's `distinct`), and after them this share of them.
   // Sixteenth run: with them stage 1 copies whole words (0.002 nats on held-out
-  // repeats, seed 1); without, only the heads of words (0.675).
+  // repeats, seed 1; seed 2 had not by step 2,750); without, only the heads (0.675).
   int distinct_repeat_until = 2750;
   double distinct_repeat_share = 0.5;
   double language_context_weight = 1;  // stage 1's loss weight of tokens outside answers (answers weigh 1)
