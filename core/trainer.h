@@ -68,10 +68,11 @@ struct TrainOptions {
   TextMix tune_mix{0.15, 0.4, 0.35};  // the tuning phase's (tenth run, t11)
   // Stage-1 steps before this one read repeat documents whose lines never repeat a
   // syllable (world::repeat_document's `distinct`), and after them this share of them.
-  // Sixteenth run: with them stage 1 copies whole words (0.002 nats on held-out
-  // repeats, seed 1; seed 2 had not by step 2,750); without, only the heads (0.675).
-  int distinct_repeat_until = 2750;
-  double distinct_repeat_share = 0.5;
+  // Sixteenth run: with 2,750 and 0.5, seed 1 copies whole words (0.002 nats on
+  // held-out repeats; 0.675 without) but seed 2 copies less (1.216; 0.345 without),
+  // so they stay off by default.
+  int distinct_repeat_until = 0;
+  double distinct_repeat_share = 0;
   double language_context_weight = 1;  // stage 1's loss weight of tokens outside answers (answers weigh 1)
   int checkpoint_every = 250;
   int log_every = 25;
