@@ -223,12 +223,13 @@ void train_language_model(StageContext& ctx) {
     world::Generator gen(o.seed * 1000003 + 1 + step);  // the data of a step depends on the step alone
     std::mt19937_64 mix(o.seed * 1000003 + 7 + step);
     const TextMix& m = schedule.tuning(step) ? o.tune_mix : o.language_mix;
+    auto unit = [&] { return double(mix() >> 11) * 0x1.0p-53; };  // uniform in [0, 1)
     auto next = [&](world::Generator& g) {
-      const double u = double(mix() >> 11) * 0x1.0p-53;
+      const double u = unit();
       if (u < m.recall) return world::recall_document(g);
       if (u < m.recall + m.repeat) {
         // The extra draw only where a share is asked for: without it the stream is unchanged.
-        const bool share = o.distinct_repeat_share > 0 && double(mix() >> 11) * 0x1.0p-53 < o.distinct_repeat_share;
+        const bool share = o.distinct_repeat_share > 0 && unit() < o.distinct_repeat_share;
         return world::repeat_document(g, step < o.distinct_repeat_until || share);
       }
       if (u < m.sum()) return g.scene_text();
