@@ -59,6 +59,20 @@ std::pair<double, double> centroid(const std::vector<bool>& m, int size) {
   return {x / n, y / n};
 }
 
+// The syllables of the inventory that spell `word` from `at` on, searching every way to
+// split it; empty when none does.
+std::vector<std::string> split_syllables(const std::string& word, const std::vector<std::string>& syl, size_t at = 0) {
+  for (const std::string& s : syl) {
+    if (word.compare(at, s.size(), s) != 0) continue;
+    if (at + s.size() == word.size()) return {s};
+    std::vector<std::string> rest = split_syllables(word, syl, at + s.size());
+    if (rest.empty()) continue;
+    rest.insert(rest.begin(), s);
+    return rest;
+  }
+  return {};
+}
+
 size_t count(const std::string& text, const std::string& what) {
   size_t n = 0;
   for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
@@ -413,20 +427,10 @@ TEST(VisualWorld, WordsSplitIntoTrainAndHeldOut) {
   EXPECT_EQ(all.size(), 256u);
   // Each word is two or three syllables of the inventory; the held-out ones use every
   // syllable the training ones use, and no other.
-  const auto parse = [&](const std::string& w, auto& self, size_t at) -> int {
-    if (at == w.size()) return 0;
-    for (const std::string& s : syl) {
-      if (w.compare(at, s.size(), s) == 0) {
-        const int rest = self(w, self, at + s.size());
-        if (rest >= 0) return rest + 1;
-      }
-    }
-    return -1;
-  };
   std::map<bool, std::set<std::string>> used;
   for (const auto* list : {&train, &held}) {
     for (const std::string& w : *list) {
-      const int n = parse(w, parse, 0);
+      const size_t n = split_syllables(w, syl).size();
       EXPECT_TRUE(n == 2 || n == 3) << w;
       for (const std::string& s : syl) {
         if (w.find(s) != std::string::npos) used[list == &held].insert(s);
@@ -524,15 +528,6 @@ TEST(VisualWorld, RepeatLinesAndTheirDistinctSyllables) {
   std::set<std::string> known(train.begin(), train.end());
   known.insert(held.begin(), held.end());
   const std::vector<std::string> syl = syllables();
-  const auto split = [&](const std::string& w) {  // words split into syllables one way only
-    std::vector<std::string> out;
-    for (size_t at = 0; at < w.size();) {
-      auto s = std::find_if(syl.begin(), syl.end(), [&](const std::string& x) { return w.compare(at, x.size(), x) == 0; });
-      if (s == syl.end()) return std::vector<std::string>{};
-      out.push_back(*s), at += s->size();
-    }
-    return out;
-  };
   Generator g(33);
   for (bool distinct : {true, false}) {
     int shared = 0;
@@ -548,7 +543,7 @@ TEST(VisualWorld, RepeatLinesAndTheirDistinctSyllables) {
       for (std::string w; said >> w;) {
         EXPECT_TRUE(known.count(w)) << w << " in " << lines[0];
         words.push_back(w);
-        for (const std::string& p : split(w)) pieces.push_back(p);
+        for (const std::string& p : split_syllables(w, syl)) pieces.push_back(p);
       }
       std::set<std::string> unique(pieces.begin(), pieces.end());
       if (distinct) {
