@@ -120,6 +120,9 @@ void add_text_mix(CLI::App* cmd, const std::string& which, const std::string& wh
   cmd->add_option("--scene-text-" + which, mix.scene,
                   whose + " share of scene documents: questions and captions over textual keys of scenes")
       ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--binding-text-" + which, mix.binding,
+                  whose + " share of binding episodes, their image markers without pixels")
+      ->check(CLI::Range(0.0, 1.0));
 }
 
 }  // namespace

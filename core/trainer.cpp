@@ -121,7 +121,7 @@ void train(const TrainOptions& o, std::ostream& log) {
   if (o.out_dir.empty()) throw ArgumentError("train needs --out");
   for (const auto& [phase, mix] : {std::pair{"stage 1's", o.language_mix}, {"the tuning phase's", o.tune_mix}}) {
     if (mix.sum() > 1.0 + 1e-9) {
-      throw ArgumentError(std::string(phase) + " recall, repeat and scene shares add up to " +
+      throw ArgumentError(std::string(phase) + " recall, repeat, scene and binding shares add up to " +
                           std::to_string(mix.sum()) + "; they must not exceed 1");
     }
   }

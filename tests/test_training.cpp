@@ -73,6 +73,11 @@ TEST(Training, LossDecreasesAndResumingGivesTheSameState) {
   // 30 steps teach no copying, and a finished stage 1 says so.
   EXPECT_NE(straight_log.str().find("[language] held-out repeated lines: "), std::string::npos) << straight_log.str();
   EXPECT_NE(straight_log.str().find("does not copy whole words"), std::string::npos) << straight_log.str();
+  // Nor to answer a binding question with a name of its context.
+  EXPECT_NE(straight_log.str().find("[language] held-out binding questions without pictures (2 ways, 1 shot): "),
+            std::string::npos) << straight_log.str();
+  EXPECT_NE(straight_log.str().find("does not answer with a name of its context"), std::string::npos)
+      << straight_log.str();
 
   auto interrupted = options("interrupted", 30);
   interrupted.max_steps_per_run = 12;
@@ -80,6 +85,7 @@ TEST(Training, LossDecreasesAndResumingGivesTheSameState) {
   train(interrupted, log);
   EXPECT_FALSE(fs::exists(interrupted.out_dir + ".train/language/done"));
   EXPECT_EQ(log.str().find("held-out repeated lines"), std::string::npos) << "measured before the stage ended";
+  EXPECT_EQ(log.str().find("held-out binding questions"), std::string::npos) << "measured before the stage ended";
   train(interrupted, log);  // 24
   train(interrupted, log);  // 30
   EXPECT_NE(log.str().find("resumed at step 24"), std::string::npos) << log.str();
@@ -202,11 +208,14 @@ TEST(Training, FlamingoStageCanTrainTheLanguageModel) {
 // before any work starts, not a silently smaller mix.
 TEST(Training, StageOneSharesMustNotExceedOne) {
   for (const bool tuning : {false, true}) {
-    auto o = options("shares", 2);
-    (tuning ? o.tune_mix : o.language_mix) = {0.5, 0.4, 0.2};
-    const std::string error = refusal(o);
-    EXPECT_NE(error.find("1.1"), std::string::npos) << error;
-    EXPECT_EQ(error.find("tuning") != std::string::npos, tuning) << error;
+    for (const TextMix too_much : {TextMix{0.5, 0.4, 0.2, 0}, TextMix{0.5, 0.4, 0, 0.2}}) {
+      auto o = options("shares", 2);
+      (tuning ? o.tune_mix : o.language_mix) = too_much;
+      const std::string error = refusal(o);
+      EXPECT_NE(error.find("1.1"), std::string::npos) << error;
+      EXPECT_NE(error.find("binding shares"), std::string::npos) << error;
+      EXPECT_EQ(error.find("tuning") != std::string::npos, tuning) << error;
+    }
   }
 }
 
