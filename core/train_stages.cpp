@@ -265,7 +265,8 @@ void train_language_model(StageContext& ctx) {
       if (u < m.recall + m.repeat) {
         // The extra draw only where a share is asked for: without it the stream is unchanged.
         const bool share = o.distinct_repeat_share > 0 && unit() < o.distinct_repeat_share;
-        return world::repeat_document(g, step < o.distinct_repeat_until || share);
+        const bool shuffled = o.shuffled_repeat_share > 0 && unit() < o.shuffled_repeat_share;
+        return world::repeat_document(g, step < o.distinct_repeat_until || share, shuffled);
       }
       if (u < m.recall + m.repeat + m.scene) return g.scene_text();
       if (u < m.sum()) return g.binding(2 + int(mix() % 4), 1 + int(mix() % 3));  // the generator's 2-5 ways, 1-3 shots

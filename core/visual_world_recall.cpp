@@ -35,14 +35,15 @@ Document recall_document(Generator& generator) {
   return b.document();
 }
 
-Document repeat_document(Generator& generator, bool distinct) {
+Document repeat_document(Generator& generator, bool distinct, bool shuffled) {
   DocumentBuilder b(generator, "text", true);
-  const std::vector<std::string> words = distinct ? distinct_syllable_words(b.rng)
+  std::vector<std::string> words = distinct ? distinct_syllable_words(b.rng)
                                                   : GeneratorAccess::next_text_words(generator, between(b.rng, 3, 10));
-  std::string line;
-  for (const std::string& w : words) line += (line.empty() ? "" : " ") + w;
   const int times = between(b.rng, 2, 3);
   for (int i = 0; i < times; ++i) {
+    if (shuffled && i > 0) shuffle(b.rng, words);
+    std::string line;
+    for (const std::string& w : words) line += (line.empty() ? "" : " ") + w;
     b.say(line + ".");
     b.end_chunk();
   }

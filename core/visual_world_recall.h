@@ -22,7 +22,10 @@ Document recall_document(Generator& generator);
 // With `distinct`, the line is 2..4 words among which no syllable occurs twice, so a
 // plain induction head (find the earlier copy of this piece, read what followed it)
 // copies all of it; with words of 8 heads and 4 tails a line usually repeats a piece,
-// and "what followed it" is ambiguous (docs/training.md, sixteenth run).
-Document repeat_document(Generator& generator, bool distinct = false);
+// and "what followed it" is ambiguous (docs/training.md, sixteenth run). With
+// `shuffled`, each later line says the words in a new order, so copying from the same
+// place one line up no longer works: a word's tail must be found from its own heads, as
+// a binding answer's must (seventeenth run).
+Document repeat_document(Generator& generator, bool distinct = false, bool shuffled = false);
 
 }  // namespace flamingo::world

@@ -562,6 +562,32 @@ TEST(VisualWorld, RepeatLinesAndTheirDistinctSyllables) {
   }
 }
 
+// Shuffled repeat documents say the same words each time, mostly in another order.
+TEST(VisualWorld, ShuffledRepeatLinesSayTheSameWordsInAnotherOrder) {
+  Generator g(34);
+  int reordered = 0;
+  for (int d = 0; d < 200; ++d) {
+    const std::vector<std::string> lines = chunks(repeat_document(g, false, true).text);
+    ASSERT_GE(lines.size(), 2u);
+    const auto words = [](const std::string& line) {
+      std::vector<std::string> out;
+      std::istringstream said(line.substr(0, line.size() - 1));
+      for (std::string w; said >> w;) out.push_back(w);
+      return out;
+    };
+    std::vector<std::string> first = words(lines[0]);
+    ASSERT_GE(first.size(), 3u) << lines[0];
+    for (size_t i = 1; i < lines.size(); ++i) {
+      std::vector<std::string> later = words(lines[i]);
+      reordered += later != first;
+      std::vector<std::string> a = first;
+      std::sort(a.begin(), a.end()), std::sort(later.begin(), later.end());
+      EXPECT_EQ(a, later) << lines[0] << " / " << lines[i];
+    }
+  }
+  EXPECT_GT(reordered, 150) << "most later lines should change the order";
+}
+
 // Every answer of a scene document can be read from its key: the colour asked of a
 // shape is the colour written before that shape, the shape asked of a colour the one
 // written after it, the count the number of objects, and a caption names its objects.
