@@ -214,9 +214,10 @@ void report_copying(StageContext& ctx, const LlamaDecoder& decoder) {
 }
 
 // Held-out binding episodes as text: their image markers, no pixels, so nothing says
-// which name is meant. A language model that stage 3 taught to bind answered such a
-// question with one of its context's names, whole: about ln 2 nats an answer. One that
-// did not bind invented names from the right syllables (docs/training.md, seventeenth run).
+// which name is meant. The language models on which stage 3 learnt to bind answered
+// such a question with one of its context's names, whole: about ln 2 nats an answer.
+// Those on which it did not invented names from the right syllables (docs/training.md,
+// seventeenth run).
 void report_binding_answers(StageContext& ctx, const LlamaDecoder& decoder) {
   at::NoGradGuard no_grad;
   world::Generator gen(ctx.options.seed + 17, 32, world::Split::kEval);

@@ -38,7 +38,7 @@ Document recall_document(Generator& generator) {
 Document repeat_document(Generator& generator, bool distinct, bool shuffled) {
   DocumentBuilder b(generator, "text", true);
   std::vector<std::string> words = distinct ? distinct_syllable_words(b.rng)
-                                                  : GeneratorAccess::next_text_words(generator, between(b.rng, 3, 10));
+                                            : GeneratorAccess::next_text_words(generator, between(b.rng, 3, 10));
   const int times = between(b.rng, 2, 3);
   for (int i = 0; i < times; ++i) {
     if (shuffled && i > 0) shuffle(b.rng, words);
