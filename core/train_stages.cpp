@@ -185,6 +185,14 @@ constexpr double kBindingAnswerNats = 1.5;
 // such a model bound few names (seventh run). The one command's stage 1 copied only
 // the heads of words with seeds 1 and 2 (thirteenth run) until its first repeat lines
 // said no syllable twice (sixteenth run).
+// The language model's loss of each token of `ids` after the ones before it.
+at::Tensor text_losses(const LlamaDecoder& decoder, const std::vector<int>& ids) {
+  KVCache cache = decoder.new_cache();
+  auto logits = decoder.forward(at::tensor(std::vector<int64_t>(ids.begin(), ids.end()), at::kLong), cache,
+                                true);     // [T, V]
+  return next_token_losses(logits, ids);  // [T-1]: [t-1] is the loss of ids[t]
+}
+
 void report_copying(StageContext& ctx, const LlamaDecoder& decoder) {
   at::NoGradGuard no_grad;
   const auto& special = ctx.config.special_tokens;
@@ -193,10 +201,7 @@ void report_copying(StageContext& ctx, const LlamaDecoder& decoder) {
   for (int d = 0; d < 64; ++d) {
     std::vector<int> ids{special.bos};
     for (int id : ctx.tokenizer.encode(world::repeat_document(gen).text, false)) ids.push_back(id);
-    KVCache cache = decoder.new_cache();
-    auto logits = decoder.forward(at::tensor(std::vector<int64_t>(ids.begin(), ids.end()), at::kLong), cache,
-                                  true);                                                // [T, V]
-    auto ce = next_token_losses(logits, ids);                                           // [T-1]
+    const at::Tensor ce = text_losses(decoder, ids);  // [T-1]
     auto loss = ce.accessor<float, 1>();
     bool again = false;
     for (size_t t = 1; t < ids.size(); ++t) {
@@ -229,11 +234,7 @@ void report_binding_answers(StageContext& ctx, const LlamaDecoder& decoder) {
     for (int id : ctx.tokenizer.encode(episode.prompt, false)) ids.push_back(id);
     const size_t answer_at = ids.size();
     for (int id : ctx.tokenizer.encode(" " + episode.answer, false)) ids.push_back(id);
-    KVCache cache = decoder.new_cache();
-    auto logits = decoder.forward(at::tensor(std::vector<int64_t>(ids.begin(), ids.end()), at::kLong), cache,
-                                  true);                // [T, V]
-    const at::Tensor ce = next_token_losses(logits, ids);  // [T-1]: ce[t-1] is the loss of ids[t]
-    sum += ce.slice(0, static_cast<int64_t>(answer_at) - 1).sum().item<double>();
+    sum += text_losses(decoder, ids).slice(0, static_cast<int64_t>(answer_at) - 1).sum().item<double>();
   }
   const double nats = sum / episodes;
   ctx.log << std::fixed << std::setprecision(3) << "[language] held-out binding questions without pictures (2 ways, "

@@ -73,6 +73,14 @@ std::vector<std::string> split_syllables(const std::string& word, const std::vec
   return {};
 }
 
+// The words of a line that ends in a full stop.
+std::vector<std::string> words_of(const std::string& line) {
+  std::vector<std::string> out;
+  std::istringstream said(line.substr(0, line.size() - 1));
+  for (std::string w; said >> w;) out.push_back(w);
+  return out;
+}
+
 size_t count(const std::string& text, const std::string& what) {
   size_t n = 0;
   for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
@@ -538,11 +546,10 @@ TEST(VisualWorld, RepeatLinesAndTheirDistinctSyllables) {
       ASSERT_LE(lines.size(), 3u) << doc.text;
       for (const std::string& line : lines) EXPECT_EQ(line, lines[0]);
       ASSERT_EQ(lines[0].back(), '.') << lines[0];
-      std::vector<std::string> words, pieces;
-      std::istringstream said(lines[0].substr(0, lines[0].size() - 1));
-      for (std::string w; said >> w;) {
+      const std::vector<std::string> words = words_of(lines[0]);
+      std::vector<std::string> pieces;
+      for (const std::string& w : words) {
         EXPECT_TRUE(known.count(w)) << w << " in " << lines[0];
-        words.push_back(w);
         for (const std::string& p : split_syllables(w, syl)) pieces.push_back(p);
       }
       std::set<std::string> unique(pieces.begin(), pieces.end());
@@ -569,16 +576,10 @@ TEST(VisualWorld, ShuffledRepeatLinesSayTheSameWordsInAnotherOrder) {
   for (int d = 0; d < 200; ++d) {
     const std::vector<std::string> lines = chunks(repeat_document(g, false, true).text);
     ASSERT_GE(lines.size(), 2u);
-    const auto words = [](const std::string& line) {
-      std::vector<std::string> out;
-      std::istringstream said(line.substr(0, line.size() - 1));
-      for (std::string w; said >> w;) out.push_back(w);
-      return out;
-    };
-    std::vector<std::string> first = words(lines[0]);
+    const std::vector<std::string> first = words_of(lines[0]);
     ASSERT_GE(first.size(), 3u) << lines[0];
     for (size_t i = 1; i < lines.size(); ++i) {
-      std::vector<std::string> later = words(lines[i]);
+      std::vector<std::string> later = words_of(lines[i]);
       reordered += later != first;
       std::vector<std::string> a = first;
       std::sort(a.begin(), a.end()), std::sort(later.begin(), later.end());
