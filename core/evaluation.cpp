@@ -1,5 +1,6 @@
 #include "core/evaluation.h"
 
+#include <algorithm>
 #include <iomanip>
 
 #include "core/error.h"
@@ -12,6 +13,18 @@ namespace {
 std::string trim(const std::string& s) {
   const size_t b = s.find_first_not_of(" \n\t"), e = s.find_last_not_of(" \n\t");
   return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+// The words a prompt's examples name ("This is a dax."), in order, each once.
+std::vector<std::string> named_in(const std::string& prompt) {
+  static const std::string kIntro = "This is a ";
+  std::vector<std::string> names;
+  for (size_t at = prompt.find(kIntro); at != std::string::npos; at = prompt.find(kIntro, at)) {
+    at += kIntro.size();
+    const std::string name = prompt.substr(at, prompt.find('.', at) - at);
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  }
+  return names;
 }
 
 std::vector<MediaTensor> to_media(const world::Episode& ep, const Preprocessing& p) {
@@ -70,6 +83,10 @@ EvalResult run_eval(const Model& model, const EvalOptions& o, std::ostream& out)
       // What the query's picture holds tells a wrong object from a wrong reading.
       if (!ep.media.empty() && !ep.media.back().scenes.empty())
         out << " in [" << world::media_key(ep.media.back()) << "]";
+      // The names the examples gave: a binding miss shows whether it copied the other one.
+      const std::vector<std::string> names = named_in(ep.prompt);
+      if (!names.empty()) out << " named";
+      for (const std::string& n : names) out << " \"" << n << "\"";
       out << "\n";
     }
   }
