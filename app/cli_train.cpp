@@ -121,7 +121,7 @@ void add_text_mix(CLI::App* cmd, const std::string& which, const std::string& wh
                   whose + " share of scene documents: questions and captions over textual keys of scenes")
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--binding-text-" + which, mix.binding,
-                  whose + " share of binding episodes, their image markers without pixels")
+                  whose + " share of binding episodes, their image markers without pictures, names from every word")
       ->check(CLI::Range(0.0, 1.0));
 }
 

@@ -271,7 +271,7 @@ void train_language_model(StageContext& ctx) {
         return world::repeat_document(g, step < o.distinct_repeat_until || share, shuffled);
       }
       if (u < m.recall + m.repeat + m.scene) return g.scene_text();
-      if (u < m.sum()) return g.binding(2 + int(mix() % 4), 1 + int(mix() % 3));  // the generator's 2-5 ways, 1-3 shots
+      if (u < m.sum()) return g.binding_without_pictures(2 + int(mix() % 4), 1 + int(mix() % 3));  // 2-5 ways, 1-3 shots
       return o.keyed_text_stage1 ? g.language_document() : g.random_document();
     };
     std::vector<TrainingSequence> batch;

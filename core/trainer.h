@@ -17,7 +17,7 @@ struct TextMix {
   double recall = 0;  // keys and the names bound to them, looked up again (world::recall_document)
   double repeat = 0;  // nonsense words, then the same words again (world::repeat_document)
   double scene = 0;   // questions and captions over textual scene keys (Generator::scene_text); ninth run
-  double binding = 0;  // binding episodes, their markers without pixels (Generator::binding); seventeenth run
+  double binding = 0;  // binding episodes, markers without pictures, names from every word (Generator::binding_without_pictures)
   double sum() const { return recall + repeat + scene + binding; }
 };
 

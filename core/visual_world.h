@@ -158,6 +158,10 @@ class Generator {
   Document video(int shots = 0);
   // ways in 2..5, shots in 0..8. held_out words only in an evaluation generator.
   Document binding(int ways, int shots, bool held_out = false);
+  // A binding episode with its <image> markers and no pictures, its names from every
+  // word as text_only()'s are: stage 1's, where a training-word answer would teach the
+  // language model that held-out words are never answers (a word's tail sets its split).
+  Document binding_without_pictures(int ways, int shots);
   // Colour, shape or count, as the shots (0..8) show.
   Document induction(int shots);
   // Relation questions only (DocumentMix::relation).

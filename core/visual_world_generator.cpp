@@ -86,6 +86,15 @@ Document Generator::binding(int ways, int shots, bool held_out) {
   return b.document();
 }
 
+Document Generator::binding_without_pictures(int ways, int shots) {
+  DocumentBuilder b(*this, "binding", false);
+  b.binding_words = internal::Words::kText;
+  internal::build_binding(b, ways, shots);
+  Document d = b.document();
+  d.media.clear();  // held-out words may be among the names, so no picture goes with them
+  return d;
+}
+
 Document Generator::induction(int shots) {
   DocumentBuilder b(*this, "induction", false);
   internal::build_induction(b, shots);

@@ -486,6 +486,30 @@ TEST(VisualWorld, TextOnlyMeetsEveryWordWithoutImages) {
   EXPECT_LT(docs, 1000);
 }
 
+// Stage 1's binding episodes keep their markers but no picture, so held-out words may
+// answer there: every word is met, and the query's answer is one of the names given.
+TEST(VisualWorld, BindingWithoutPicturesMeetsEveryWordAndNoPicture) {
+  const std::vector<std::string> train = nonsense_words(false), held = nonsense_words(true);
+  std::set<std::string> missing(train.begin(), train.end());
+  missing.insert(held.begin(), held.end());
+  Generator g(9);
+  int docs = 0;
+  for (; docs < 2000 && !missing.empty(); ++docs) {
+    const Document doc = g.binding_without_pictures(2 + docs % 4, 1 + docs % 3);
+    EXPECT_EQ(doc.kind, "binding");
+    EXPECT_TRUE(doc.media.empty());
+    const std::vector<std::string> cs = chunks(doc.text);
+    EXPECT_EQ(count(doc.text, kImageMarker), cs.size());
+    std::set<std::string> names;
+    for (size_t k = 0; k + 1 < cs.size(); ++k) names.insert(between(cs[k], "<image>This is a ", "."));
+    EXPECT_EQ(names.size(), size_t(2 + docs % 4));
+    EXPECT_EQ(names.count(short_answer(cs.back())), 1u) << doc.text;
+    for (const std::string& w : names) missing.erase(w);
+  }
+  EXPECT_TRUE(missing.empty()) << missing.size() << " words never met, e.g. " << *missing.begin();
+  EXPECT_LT(docs, 1000);
+}
+
 // Each line's key names one shape; the word after it must be the word that shape was
 // bound to, and a question is asked only of a shape already bound.
 TEST(VisualWorld, RecallLinesCopyTheWordOfTheirKey) {
