@@ -265,10 +265,12 @@ void train_language_model(StageContext& ctx) {
       const double u = unit();
       if (u < m.recall) return world::recall_document(g);
       if (u < m.recall + m.repeat) {
-        // The extra draw only where a share is asked for: without it the stream is unchanged.
-        const bool share = o.distinct_repeat_share > 0 && unit() < o.distinct_repeat_share;
+        // The extra draws only where a share is asked for, and the distinct share's only
+        // after the distinct steps: one run then reads what a run resumed with the share did.
+        const bool distinct = step < o.distinct_repeat_until ||
+                              (o.distinct_repeat_share > 0 && unit() < o.distinct_repeat_share);
         const bool shuffled = o.shuffled_repeat_share > 0 && unit() < o.shuffled_repeat_share;
-        return world::repeat_document(g, step < o.distinct_repeat_until || share, shuffled);
+        return world::repeat_document(g, distinct, shuffled);
       }
       if (u < m.recall + m.repeat + m.scene) return g.scene_text();
       if (u < m.sum()) return g.binding_without_pictures(2 + int(mix() % 4), 1 + int(mix() % 3));  // 2-5 ways, 1-3 shots
