@@ -159,8 +159,9 @@ class Generator {
   // ways in 2..5, shots in 0..8. held_out words only in an evaluation generator.
   Document binding(int ways, int shots, bool held_out = false);
   // A binding episode with its <image> markers and no pictures, its names from every
-  // word as text_only()'s are: stage 1's, where a training-word answer would teach the
-  // language model that held-out words are never answers (a word's tail sets its split).
+  // word as text_only()'s are: stage 1's. With training words only, such episodes did
+  // not lower stage 1's report on held-out questions; with every word they did
+  // (docs/training.md, eighteenth run).
   Document binding_without_pictures(int ways, int shots);
   // Colour, shape or count, as the shots (0..8) show.
   Document induction(int shots);
