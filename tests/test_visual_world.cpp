@@ -12,6 +12,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -469,45 +470,50 @@ TEST(VisualWorld, HeldOutWordsNeverInTrainingDocuments) {
   EXPECT_THROW(train.episode("binding", 2, 1), ArgumentError);
 }
 
-TEST(VisualWorld, TextOnlyMeetsEveryWordWithoutImages) {
+// Draws documents until every nonsense word, held-out ones included, has come up (at most
+// 2,000), and says how many it took; `check` looks at each document and returns its words.
+int documents_until_every_word(const std::function<std::set<std::string>(int)>& check) {
   const std::vector<std::string> train = nonsense_words(false), held = nonsense_words(true);
   std::set<std::string> missing(train.begin(), train.end());
   missing.insert(held.begin(), held.end());
-  Generator g(9);
   int docs = 0;
   for (; docs < 2000 && !missing.empty(); ++docs) {
-    const Document doc = g.text_only();
-    EXPECT_EQ(doc.kind, "text");
-    EXPECT_TRUE(doc.media.empty());
-    EXPECT_EQ(count(doc.text, kImageMarker), 0u);
-    for (const std::string& w : letter_words(doc.text)) missing.erase(w);
+    for (const std::string& w : check(docs)) missing.erase(w);
   }
   EXPECT_TRUE(missing.empty()) << missing.size() << " words never met, e.g. " << *missing.begin();
-  EXPECT_LT(docs, 1000);
+  return docs;
+}
+
+TEST(VisualWorld, TextOnlyMeetsEveryWordWithoutImages) {
+  Generator g(9);
+  EXPECT_LT(documents_until_every_word([&](int) {
+              const Document doc = g.text_only();
+              EXPECT_EQ(doc.kind, "text");
+              EXPECT_TRUE(doc.media.empty());
+              EXPECT_EQ(count(doc.text, kImageMarker), 0u);
+              return letter_words(doc.text);
+            }),
+            1000);
 }
 
 // Stage 1's binding episodes keep their markers but no picture, so held-out words may
 // answer there: every word is met, and the query's answer is one of the names given.
 TEST(VisualWorld, BindingWithoutPicturesMeetsEveryWordAndNoPicture) {
-  const std::vector<std::string> train = nonsense_words(false), held = nonsense_words(true);
-  std::set<std::string> missing(train.begin(), train.end());
-  missing.insert(held.begin(), held.end());
   Generator g(9);
-  int docs = 0;
-  for (; docs < 2000 && !missing.empty(); ++docs) {
-    const Document doc = g.binding_without_pictures(2 + docs % 4, 1 + docs % 3);
-    EXPECT_EQ(doc.kind, "binding");
-    EXPECT_TRUE(doc.media.empty());
-    const std::vector<std::string> cs = chunks(doc.text);
-    EXPECT_EQ(count(doc.text, kImageMarker), cs.size());
-    std::set<std::string> names;
-    for (size_t k = 0; k + 1 < cs.size(); ++k) names.insert(between(cs[k], "<image>This is a ", "."));
-    EXPECT_EQ(names.size(), size_t(2 + docs % 4));
-    EXPECT_EQ(names.count(short_answer(cs.back())), 1u) << doc.text;
-    for (const std::string& w : names) missing.erase(w);
-  }
-  EXPECT_TRUE(missing.empty()) << missing.size() << " words never met, e.g. " << *missing.begin();
-  EXPECT_LT(docs, 1000);
+  EXPECT_LT(documents_until_every_word([&](int i) {
+              const int ways = 2 + i % 4;
+              const Document doc = g.binding_without_pictures(ways, 1 + i % 3);
+              EXPECT_EQ(doc.kind, "binding");
+              EXPECT_TRUE(doc.media.empty());
+              const std::vector<std::string> cs = chunks(doc.text);
+              EXPECT_EQ(count(doc.text, kImageMarker), cs.size());
+              std::set<std::string> names;
+              for (size_t k = 0; k + 1 < cs.size(); ++k) names.insert(between(cs[k], "<image>This is a ", "."));
+              EXPECT_EQ(names.size(), size_t(ways));
+              EXPECT_EQ(names.count(short_answer(cs.back())), 1u) << doc.text;
+              return names;
+            }),
+            1000);
 }
 
 // Each line's key names one shape; the word after it must be the word that shape was
