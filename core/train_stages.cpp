@@ -178,13 +178,6 @@ constexpr double kCopyingNats = 0.1;
 // curricula, on two of which stage 3 bound none.
 constexpr double kBindingAnswerNats = 1.5;
 
-// Held-out repeat documents (a line of nonsense words said two or three times), read
-// whole: the mean loss per token of each line the first time and when it comes again.
-// A language model that copies whole words (docs/training.md, seventh run) predicts
-// the repeats almost free; one left on the copying plateau does not, and stage 3 on
-// such a model bound few names (seventh run). The one command's stage 1 copied only
-// the heads of words with seeds 1 and 2 (thirteenth run) until its first repeat lines
-// said no syllable twice (sixteenth run).
 // The language model's loss of each token of `ids` after the ones before it.
 at::Tensor text_losses(const LlamaDecoder& decoder, const std::vector<int>& ids) {
   KVCache cache = decoder.new_cache();
@@ -193,6 +186,13 @@ at::Tensor text_losses(const LlamaDecoder& decoder, const std::vector<int>& ids)
   return next_token_losses(logits, ids);  // [T-1]: [t-1] is the loss of ids[t]
 }
 
+// Held-out repeat documents (a line of nonsense words said two or three times), read
+// whole: the mean loss per token of each line the first time and when it comes again.
+// A language model that copies whole words (docs/training.md, seventh run) predicts
+// the repeats almost free; one left on the copying plateau does not, and stage 3 on
+// such a model bound few names (seventh run). The one command's stage 1 copied only
+// the heads of words with seeds 1 and 2 (thirteenth run) until its first repeat lines
+// said no syllable twice (sixteenth run).
 void report_copying(StageContext& ctx, const LlamaDecoder& decoder) {
   at::NoGradGuard no_grad;
   const auto& special = ctx.config.special_tokens;
