@@ -270,6 +270,7 @@ void train_language_model(StageContext& ctx) {
         const bool distinct = step < o.distinct_repeat_until ||
                               (o.distinct_repeat_share > 0 && unit() < o.distinct_repeat_share);
         const bool shuffled = o.shuffled_repeat_share > 0 && unit() < o.shuffled_repeat_share;
+        if (o.named_repeat_share > 0 && unit() < o.named_repeat_share) return world::named_document(g, distinct);
         return world::repeat_document(g, distinct, shuffled);
       }
       if (u < m.recall + m.repeat + m.scene) return g.scene_text();

@@ -77,6 +77,9 @@ struct TrainOptions {
   // Seventeenth run: this share of stage 1's repeat documents say their words in a new
   // order each time (world::repeat_document's `shuffled`).
   double shuffled_repeat_share = 0;
+  // Nineteenth run: this share of stage 1's repeat documents name their words in
+  // sentences and ask for them (world::named_document).
+  double named_repeat_share = 0;
   double language_context_weight = 1;  // stage 1's loss weight of tokens outside answers (answers weigh 1)
   int checkpoint_every = 250;
   int log_every = 25;

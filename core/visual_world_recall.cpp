@@ -35,10 +35,17 @@ Document recall_document(Generator& generator) {
   return b.document();
 }
 
+namespace {
+
+std::vector<std::string> repeat_words(Generator& generator, Rng& rng, bool distinct) {
+  return distinct ? distinct_syllable_words(rng) : GeneratorAccess::next_text_words(generator, between(rng, 3, 10));
+}
+
+}  // namespace
+
 Document repeat_document(Generator& generator, bool distinct, bool shuffled) {
   DocumentBuilder b(generator, "text", true);
-  std::vector<std::string> words = distinct ? distinct_syllable_words(b.rng)
-                                            : GeneratorAccess::next_text_words(generator, between(b.rng, 3, 10));
+  std::vector<std::string> words = repeat_words(generator, b.rng, distinct);
   const int times = between(b.rng, 2, 3);
   for (int i = 0; i < times; ++i) {
     if (shuffled && i > 0) shuffle(b.rng, words);
@@ -46,6 +53,21 @@ Document repeat_document(Generator& generator, bool distinct, bool shuffled) {
     for (const std::string& w : words) line += (line.empty() ? "" : " ") + w;
     b.say(line + ".");
     b.end_chunk();
+  }
+  return b.document();
+}
+
+Document named_document(Generator& generator, bool distinct) {
+  DocumentBuilder b(generator, "text", true);
+  std::vector<std::string> words = repeat_words(generator, b.rng, distinct);
+  for (const std::string& w : words) {
+    b.say("This is a " + w + ".");
+    b.end_chunk();
+  }
+  shuffle(b.rng, words);
+  for (const std::string& w : words) {
+    b.say("Question: what is this? Short answer:");
+    b.answer(w, true, {});
   }
   return b.document();
 }

@@ -28,4 +28,13 @@ Document recall_document(Generator& generator);
 // a binding answer's must (seventeenth run).
 Document repeat_document(Generator& generator, bool distinct = false, bool shuffled = false);
 
+// Copying out of sentences: the words of a repeat document, each named in its own
+// chunk as a binding episode names them ("This is a kudax.<|endofchunk|>"), then each
+// asked for once, in a new order, with the answer cue and no key ("Question: what is
+// this? Short answer: kudax"). Which word an answer is cannot be known until its first
+// piece (the last one can), but the rest of it can only be read from its sentence:
+// the skill a binding answer needs, and one the one command's language models copy
+// repeated lines without (docs/training.md, nineteenth run). `distinct` as above.
+Document named_document(Generator& generator, bool distinct = false);
+
 }  // namespace flamingo::world

@@ -619,6 +619,30 @@ TEST(VisualWorld, ShuffledRepeatLinesSayTheSameWordsInAnotherOrder) {
   EXPECT_GT(reordered, 150) << "most later lines should change the order";
 }
 
+// A named document names each word in a sentence first, then asks for every one of
+// them once, each answer after its sentence, not all in the order they were named.
+TEST(VisualWorld, NamedDocumentsAskEveryNamedWordOnceAfterItsSentence) {
+  Generator g(35);
+  int reordered = 0;
+  for (int d = 0; d < 200; ++d) {
+    const Document doc = named_document(g, d % 2 == 0);
+    const std::vector<std::string> lines = chunks(doc.text);
+    std::vector<std::string> named, asked;
+    for (const auto& [begin, end] : doc.answer_spans) asked.push_back(doc.text.substr(begin + 1, end - begin - 1));
+    for (const std::string& line : lines)
+      if (line.rfind("This is a ", 0) == 0) named.push_back(line.substr(10, line.size() - 11));
+    ASSERT_GE(named.size(), 2u) << doc.text;
+    ASSERT_EQ(lines.size(), 2 * named.size()) << doc.text;
+    for (size_t i = 0; i < named.size(); ++i) EXPECT_EQ(lines[i], "This is a " + named[i] + ".") << doc.text;
+    for (size_t i = 0; i < named.size(); ++i)
+      EXPECT_EQ(lines[named.size() + i], "Question: what is this? Short answer: " + asked[i]) << doc.text;
+    reordered += asked != named;
+    std::sort(named.begin(), named.end()), std::sort(asked.begin(), asked.end());
+    EXPECT_EQ(named, asked) << doc.text;
+  }
+  EXPECT_GT(reordered, 100) << "most documents should ask in another order than they named";
+}
+
 // Every answer of a scene document can be read from its key: the colour asked of a
 // shape is the colour written before that shape, the shape asked of a colour the one
 // written after it, the count the number of objects, and a caption names its objects.
