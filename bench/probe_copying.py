@@ -7,9 +7,10 @@ four?), the same across an <|endofchunk|> as stage 1 writes it, then with the fo
 tails as the options (is " zowuf" copied to its end, not just "zowu"?), binding texts keyed by shape
 ("[circle] This is a kudax. ... [circle] Question: what is this? Short answer:"),
 scored with `flamingo score` (is the keyed name ranked first among the episode's
-names?), new words named one a sentence and their tails after the answer cue
-("This is a kudax.<|endofchunk|>... Short answer: ku" -> " kudax"?), and a lookup question ("[small blue circle at 3,4; large red star at 6,6]
-Question: what shape is blue?", six shapes ranked).
+names?), new words in a line or named one a sentence and their tails after the
+answer cue ("This is a kudax.<|endofchunk|>... Short answer: kuda" -> " kudax"?),
+and a lookup question ("[small blue circle at 3,4; large red star at 6,6] Question:
+what shape is blue?", six shapes ranked).
 
 Usage: bench/probe_copying.py MODEL_DIR [PROMPTS]
 MODEL_DIR may be a whole model or a language model alone (a config.json without
@@ -93,17 +94,19 @@ def tail(model, n, rng):
     return right / n
 
 
-def sentence_tail(model, n, rng):
-    """Four new words named one a sentence, as binding episodes name them, then the answer
-    cue and the stem of one of them: is its tail copied? A model that copies repeated
-    lines only in their order fails this (docs/training.md, "Nineteenth run")."""
+def cued_tail(model, n, rng, sentences):
+    """Four new words in a line, or named one a sentence as binding episodes name them,
+    then the answer cue and the stem of one of them: is its tail copied? The one
+    command's language models do this from a line but not from sentences
+    (docs/training.md, "Nineteenth run")."""
     right = 0
     for _ in range(n):
         stems = distinct(4, lambda: "".join(rng.sample(HEADS, 2)))
         words = [stem + rng.choice(TAILS) for stem in stems]
         w = rng.choice(words)
         stem = next(w[:-len(t)] for t in TAILS if w.endswith(t))
-        prompt = "".join(f"This is a {v}.<|endofchunk|>" for v in words) + "Question: what is this? Short answer:"
+        context = "".join(f"This is a {v}.<|endofchunk|>" for v in words) if sentences else " ".join(words) + ".<|endofchunk|>"
+        prompt = context + "Question: what is this? Short answer:"
         right += best(model, prompt, [stem + t for t in TAILS]) == w
     return right / n
 
@@ -125,7 +128,8 @@ def main():
     print(f"repeat, third word of a line seen once (chance 0.25): {repeat(model, n, rng, '. '):.2f}")
     print(f"repeat across a chunk end (chance 0.25): {repeat(model, n, rng, '.<|endofchunk|>'):.2f}")
     print(f"tail, that word's last syllable (chance 0.25): {tail(model, n, rng):.2f}")
-    print(f"tail of a word named in a sentence, after the answer cue (chance 0.25): {sentence_tail(model, n, rng):.2f}")
+    print(f"tail of a word of a line, after the answer cue (chance 0.25): {cued_tail(model, n, rng, False):.2f}")
+    print(f"tail of a word named in a sentence, after the answer cue (chance 0.25): {cued_tail(model, n, rng, True):.2f}")
     print(f"binding, 2 ways (chance 0.50): {binding(model, n, 2, rng):.2f}")
     print(f"binding, 5 ways (chance 0.20): {binding(model, n, 5, rng):.2f}")
     print(f"lookup, shape by colour (chance 0.17): {lookup(model, n, rng):.2f}")
