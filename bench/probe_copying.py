@@ -105,7 +105,10 @@ def cued_tail(model, n, rng, sentences):
         words = [stem + rng.choice(TAILS) for stem in stems]
         w = rng.choice(words)
         stem = next(w[:-len(t)] for t in TAILS if w.endswith(t))
-        context = "".join(f"This is a {v}.<|endofchunk|>" for v in words) if sentences else " ".join(words) + ".<|endofchunk|>"
+        if sentences:
+            context = "".join(f"This is a {v}.<|endofchunk|>" for v in words)
+        else:
+            context = " ".join(words) + ".<|endofchunk|>"
         prompt = context + "Question: what is this? Short answer:"
         right += best(model, prompt, [stem + t for t in TAILS]) == w
     return right / n

@@ -78,7 +78,8 @@ struct TrainOptions {
   // order each time (world::repeat_document's `shuffled`).
   double shuffled_repeat_share = 0;
   // Nineteenth run: this share of stage 1's repeat documents name their words in
-  // sentences and ask for them (world::named_document).
+  // sentences and ask for them (world::named_document). Off: from d3 they gained no
+  // more than binding episodes did.
   double named_repeat_share = 0;
   double language_context_weight = 1;  // stage 1's loss weight of tokens outside answers (answers weigh 1)
   int checkpoint_every = 250;

@@ -33,8 +33,9 @@ Document repeat_document(Generator& generator, bool distinct = false, bool shuff
 // asked for once, in a new order, with the answer cue and no key ("Question: what is
 // this? Short answer: kudax"). Which word an answer is cannot be known until its first
 // piece (the last one can), but the rest of it can only be read from its sentence:
-// the skill a binding answer needs, and one the one command's language models copy
-// repeated lines without (docs/training.md, nineteenth run). `distinct` as above.
+// the skill a binding answer needs, which the one command's language models lack
+// though they copy repeated lines. In 1,500 steps of tuning these documents did not
+// teach it to them (docs/training.md, nineteenth run). `distinct` as above.
 Document named_document(Generator& generator, bool distinct = false);
 
 }  // namespace flamingo::world
