@@ -89,10 +89,6 @@ std::vector<std::string> wrong_captions(Rng& rng, const Scene& scene) {
   return out;
 }
 
-void question(DocumentBuilder& b, const std::string& q) {
-  b.say("Question: " + q + " Short answer:");
-}
-
 // Where one shape lies from another, along an axis where the two centres are at least
 // 0.15 apart, so that the answer is clear. `which` asks for the side ("is the circle left
 // or right of the star?"), which names the relation itself; otherwise a relation, true or
@@ -183,6 +179,10 @@ const std::vector<std::string>& word_list(Words words) {
 }
 
 }  // namespace
+
+void question(DocumentBuilder& b, const std::string& q) {
+  b.say("Question: " + q + " Short answer:");
+}
 
 void build_caption(DocumentBuilder& b, int shots) {
   check_shots(shots);

@@ -85,6 +85,9 @@ class DocumentBuilder {
   std::vector<std::string> choices_;
 };
 
+// "Question: Q Short answer:", the cue every answer follows.
+void question(DocumentBuilder& b, const std::string& q);
+
 // Each builds shots examples and one query into b.
 void build_caption(DocumentBuilder& b, int shots);
 void build_vqa(DocumentBuilder& b, int shots, bool choice_only);

@@ -24,7 +24,7 @@ Document recall_document(Generator& generator) {
     const Scene scene = single_shape_scene(rng, static_cast<Shape>(shapes[w]));
     bare ? b.see_key(shape_name(scene.objects[0].shape)) : b.see(scene);
     if (seen[w] && coin(rng)) {
-      b.say("Question: what is this? Short answer:");
+      question(b, "what is this?");
       b.answer(words[w], true, {});
     } else {
       b.say("This is a " + words[w] + ".");
@@ -66,7 +66,7 @@ Document named_document(Generator& generator, bool distinct) {
   }
   shuffle(b.rng, words);
   for (const std::string& w : words) {
-    b.say("Question: what is this? Short answer:");
+    question(b, "what is this?");
     b.answer(w, true, {});
   }
   return b.document();
