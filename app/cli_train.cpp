@@ -165,6 +165,9 @@ void add_train_command(CLI::App& app, flamingo::TrainOptions& t, bool& serial, i
   cmd->add_option("--named-repeat-share", t.named_repeat_share,
                   "Share of stage 1's repeat documents that name their words in sentences, then ask for them")
       ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--language-report-every", t.language_report_every,
+                  "Log stage 1's copying and binding reports at every checkpoint this many steps apart (0: at its end)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--language-context-weight", t.language_context_weight,
                   "Stage 1's loss weight of the tokens outside answers (answers weigh 1)")
       ->check(CLI::Range(0.0, 1.0));

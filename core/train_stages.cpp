@@ -74,6 +74,7 @@ at::Tensor batch_step(const std::vector<TrainingSequence>& batch, LogitsFn logit
 struct Loop {
   std::string dir;
   int steps;
+  std::function<void(int)> every_checkpoint = {};  // after a checkpoint is saved, given the steps done
 };
 
 // The shared skeleton: resume, step, log, checkpoint, finish.
@@ -98,7 +99,10 @@ void run_loop(StageContext& ctx, const std::string& stage, const Loop& loop, Ada
       progress.report(s + 1, running / count, opt.learning_rate(s));
       running = 0, count = 0;
     }
-    if ((s + 1) % ctx.options.checkpoint_every == 0) opt.save(loop.dir);
+    if ((s + 1) % ctx.options.checkpoint_every == 0) {
+      opt.save(loop.dir);
+      if (loop.every_checkpoint) loop.every_checkpoint(s + 1);
+    }
   }
   opt.save(loop.dir);
   if (opt.steps_done() >= loop.steps) std::ofstream(loop.dir + "/done") << "ok\n";
@@ -256,7 +260,13 @@ void train_language_model(StageContext& ctx) {
   schedule.cosine_steps = o.language_cosine_steps;
   schedule.tune_from = o.language_tune_from, schedule.tune_lr = o.language_tune_lr;
   AdamW opt(trainable(weights, [](const std::string&) { return true; }, 1.0), schedule);
-  run_loop(ctx, "language", {ctx.work_dir + "/language", o.language_steps}, opt, [&](int step) {
+  // Twentieth run: the skills of the seventh run arrive at a step that varies from run
+  // to run, so the log says along the way whether and when they came.
+  auto report = [&](int done) {
+    if (o.language_report_every > 0 && done % o.language_report_every == 0 && done < o.language_steps)
+      report_copying(ctx, decoder), report_binding_answers(ctx, decoder);
+  };
+  run_loop(ctx, "language", {ctx.work_dir + "/language", o.language_steps, report}, opt, [&](int step) {
     world::Generator gen(o.seed * 1000003 + 1 + step);  // the data of a step depends on the step alone
     std::mt19937_64 mix(o.seed * 1000003 + 7 + step);
     const TextMix& m = schedule.tuning(step) ? o.tune_mix : o.language_mix;

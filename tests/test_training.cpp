@@ -96,6 +96,36 @@ TEST(Training, LossDecreasesAndResumingGivesTheSameState) {
   EXPECT_TRUE(a == b) << "the resumed run's parameters differ from the uninterrupted run's";
 }
 
+size_t count(const std::string& text, const std::string& part) {
+  size_t n = 0;
+  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
+
+// Stage 1's skills arrive at a step that varies from run to run (docs/training.md,
+// twentieth run), so its reports can come at checkpoints too; they only read the model.
+TEST(Training, Stage1ReportsAtCheckpointsWithoutChangingWhatItLearns) {
+  auto quiet = options("quiet", 20);
+  quiet.checkpoint_every = 5;
+  quiet.language_report_every = 0;
+  std::ostringstream quiet_log;
+  train(quiet, quiet_log);
+  EXPECT_EQ(count(quiet_log.str(), "held-out binding questions"), 1u) << quiet_log.str();
+
+  auto reported = options("reported", 20);
+  reported.checkpoint_every = 5;
+  reported.language_report_every = 10;  // at step 10, and at the end
+  std::ostringstream log;
+  train(reported, log);
+  EXPECT_EQ(count(log.str(), "held-out repeated lines"), 2u) << log.str();
+  EXPECT_EQ(count(log.str(), "held-out binding questions"), 2u) << log.str();
+  EXPECT_LT(log.str().find("held-out binding questions"), log.str().find("step 15/20")) << log.str();
+  const auto a = read_all(quiet.out_dir + ".train/language/params.safetensors");
+  ASSERT_FALSE(a.empty());
+  EXPECT_TRUE(a == read_all(reported.out_dir + ".train/language/params.safetensors"))
+      << "reporting changed what stage 1 learnt";
+}
+
 // Stage 3 starts its new matrices random and centred, whatever their names: the
 // weight store's name rules once read perceiver.layers.1.0.to_q.weight as a
 // LayerNorm weight and set it to ones, which left that attention dead.
