@@ -25,7 +25,11 @@ struct TrainOptions {
   std::string out_dir;       // the finished model directory
   std::string work_dir;      // checkpoints and intermediate files; default out_dir + "/../<name>.train"
   std::string only_stage;    // "", "tokenizer", "language", "vision", "flamingo", or "export"
-  uint64_t seed = 1;
+  // Twentieth run (docs/training.md): whether stage 1 learns to copy a name out of the
+  // sentences that named it, which stage 3 needs to bind names, is a draw of the seed
+  // and of the arithmetic's rounding (BLAS kernels). Seeds 1, 2 and 3 missed it; seed 4,
+  // with OpenBLAS's SKYLAKEX kernels on the project's machines, learnt it by step 3,000.
+  uint64_t seed = 4;
   // Seventh run (docs/training.md): a language model copies whole nonsense words only
   // after ~8 M tokens of repeat documents, in batches; with it, stage 3 learns binding.
   // Twelfth run: the shipped language model's two phases in one stage. Steps 0-3,999
