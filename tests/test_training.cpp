@@ -96,7 +96,7 @@ TEST(Training, LossDecreasesAndResumingGivesTheSameState) {
   EXPECT_TRUE(a == b) << "the resumed run's parameters differ from the uninterrupted run's";
 }
 
-size_t count(const std::string& text, const std::string& part) {
+static size_t count(const std::string& text, const std::string& part) {
   size_t n = 0;
   for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
   return n;
