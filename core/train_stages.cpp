@@ -262,11 +262,11 @@ void train_language_model(StageContext& ctx) {
   AdamW opt(trainable(weights, [](const std::string&) { return true; }, 1.0), schedule);
   // Twentieth run: the skills of the seventh run arrive at a step that varies from run
   // to run, so the log says along the way whether and when they came.
-  auto report = [&](int done) {
-    if (o.language_report_every > 0 && done % o.language_report_every == 0 && done < o.language_steps)
-      report_copying(ctx, decoder), report_binding_answers(ctx, decoder);
+  auto report = [&] { report_copying(ctx, decoder), report_binding_answers(ctx, decoder); };
+  auto report_along_the_way = [&](int done) {
+    if (o.language_report_every > 0 && done % o.language_report_every == 0 && done < o.language_steps) report();
   };
-  run_loop(ctx, "language", {ctx.work_dir + "/language", o.language_steps, report}, opt, [&](int step) {
+  run_loop(ctx, "language", {ctx.work_dir + "/language", o.language_steps, report_along_the_way}, opt, [&](int step) {
     world::Generator gen(o.seed * 1000003 + 1 + step);  // the data of a step depends on the step alone
     std::mt19937_64 mix(o.seed * 1000003 + 7 + step);
     const TextMix& m = schedule.tuning(step) ? o.tune_mix : o.language_mix;
@@ -296,7 +296,7 @@ void train_language_model(StageContext& ctx) {
       return decoder.forward(ids, cache, true);
     });
   });
-  if (opt.steps_done() >= o.language_steps) report_copying(ctx, decoder), report_binding_answers(ctx, decoder);
+  if (opt.steps_done() >= o.language_steps) report();
 }
 
 // One batch of stage 2's loss (train_vision.cpp).

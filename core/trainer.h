@@ -85,7 +85,7 @@ struct TrainOptions {
   // sentences and ask for them (world::named_document). Off: from d3 they gained no
   // more than binding episodes did.
   double named_repeat_share = 0;
-  int language_report_every = 1000;  // stage 1's copying and binding reports every this many steps (0: at its end only)
+  int language_report_every = 1000;  // stage 1's reports also at checkpoints this many steps apart (0: at its end only)
   double language_context_weight = 1;  // stage 1's loss weight of tokens outside answers (answers weigh 1)
   int checkpoint_every = 250;
   int log_every = 25;
