@@ -168,6 +168,12 @@ void add_train_command(CLI::App& app, flamingo::TrainOptions& t, bool& serial, i
   cmd->add_option("--language-report-every", t.language_report_every,
                   "Log stage 1's copying and binding reports at every checkpoint this many steps apart (0: at its end)")
       ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--language-redraw-at", t.language_redraw_at,
+                  "Stage 1's checkpoint at which a model that does not yet answer binding questions with a name "
+                  "of its context is given up for the next seed (0: never)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--language-redraws", t.language_redraws, "How many times stage 1 may start again so")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--language-context-weight", t.language_context_weight,
                   "Stage 1's loss weight of the tokens outside answers (answers weigh 1)")
       ->check(CLI::Range(0.0, 1.0));

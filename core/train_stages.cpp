@@ -227,7 +227,7 @@ void report_copying(StageContext& ctx, const LlamaDecoder& decoder) {
 // such a question with one of its context's names, whole: about ln 2 nats an answer.
 // Those on which it did not invented names from the right syllables (docs/training.md,
 // seventeenth run).
-void report_binding_answers(StageContext& ctx, const LlamaDecoder& decoder) {
+double report_binding_answers(StageContext& ctx, const LlamaDecoder& decoder) {
   at::NoGradGuard no_grad;
   world::Generator gen(ctx.options.seed + 17, 32, world::Split::kEval);
   double sum = 0;
@@ -248,13 +248,35 @@ void report_binding_answers(StageContext& ctx, const LlamaDecoder& decoder) {
             << "with a name of its context, and stage 3 on such a model bound no names (docs/training.md, "
             << "seventeenth run)" << std::endl;
   }
+  return nats;
 }
 
-}  // namespace
+// Thrown at stage 1's judging checkpoint to give its draw up (TrainOptions::language_redraws).
+struct GiveUpDraw {};
 
-void train_language_model(StageContext& ctx) {
+// Which draw of stage 1 a work directory holds: 0 ran with the recipe's seed, 1 with
+// the next one, and so on. A run resumed after a redraw goes on with the same draw.
+int read_draw(const std::string& dir) {
+  std::ifstream in(dir + "/draw");
+  if (!in) return 0;
+  int draw = -1;
+  if (!(in >> draw) || draw < 0) throw FileError(dir + "/draw", "does not hold stage 1's draw, a number from 0");
+  return draw;
+}
+
+void start_draw(const std::string& dir, int draw) {
+  fs::remove_all(dir);  // the given-up draw's checkpoint: it must not be resumed
+  fs::create_directories(dir);
+  std::ofstream out(dir + "/draw");
+  out << draw << "\n";
+  if (!out.flush()) throw FileError(dir + "/draw", "could not be written (disk full?)");
+}
+
+void train_language_draw(StageContext& ctx, int draw) {
   const auto& o = ctx.options;
-  auto weights = WeightStore::random(o.seed, 0.0f);
+  const uint64_t seed = o.seed + static_cast<uint64_t>(draw);
+  if (draw > 0) ctx.log << "[language] seed " << seed << ", stage 1's draw " << draw + 1 << std::endl;
+  auto weights = WeightStore::random(seed, 0.0f);
   LlamaDecoder decoder(ctx.config.language_model, weights, at::kFloat, at::kCPU);
   ScheduleOptions schedule{o.language_lr, 100, o.language_steps, 0.1, 1.0};
   schedule.cosine_steps = o.language_cosine_steps;
@@ -262,13 +284,16 @@ void train_language_model(StageContext& ctx) {
   AdamW opt(trainable(weights, [](const std::string&) { return true; }, 1.0), schedule);
   // Twentieth run: the skills of the seventh run arrive at a step that varies from run
   // to run, so the log says along the way whether and when they came.
-  auto report = [&] { report_copying(ctx, decoder), report_binding_answers(ctx, decoder); };
+  auto report = [&] { return report_copying(ctx, decoder), report_binding_answers(ctx, decoder); };
   auto report_along_the_way = [&](int done) {
-    if (o.language_report_every > 0 && done % o.language_report_every == 0 && done < o.language_steps) report();
+    const bool judge = draw < o.language_redraws && done == o.language_redraw_at && done < o.language_steps;
+    if (!judge && !(o.language_report_every > 0 && done % o.language_report_every == 0 && done < o.language_steps))
+      return;
+    if (report() > kBindingAnswerNats && judge) throw GiveUpDraw{};
   };
   run_loop(ctx, "language", {ctx.work_dir + "/language", o.language_steps, report_along_the_way}, opt, [&](int step) {
-    world::Generator gen(o.seed * 1000003 + 1 + step);  // the data of a step depends on the step alone
-    std::mt19937_64 mix(o.seed * 1000003 + 7 + step);
+    world::Generator gen(seed * 1000003 + 1 + step);  // the data of a step depends on the step alone
+    std::mt19937_64 mix(seed * 1000003 + 7 + step);
     const TextMix& m = schedule.tuning(step) ? o.tune_mix : o.language_mix;
     auto unit = [&] { return double(mix() >> 11) * 0x1.0p-53; };  // uniform in [0, 1)
     auto next = [&](world::Generator& g) {
@@ -297,6 +322,22 @@ void train_language_model(StageContext& ctx) {
     });
   });
   if (opt.steps_done() >= o.language_steps) report();
+}
+
+}  // namespace
+
+void train_language_model(StageContext& ctx) {
+  const std::string dir = ctx.work_dir + "/language";
+  for (int draw = read_draw(dir);; ++draw) {
+    try {
+      return train_language_draw(ctx, draw);
+    } catch (const GiveUpDraw&) {
+      const uint64_t seed = ctx.options.seed + static_cast<uint64_t>(draw);
+      ctx.log << "[language] at step " << ctx.options.language_redraw_at << " seed " << seed << " answers above "
+              << kBindingAnswerNats << " nats; starting stage 1 again with seed " << seed + 1 << std::endl;
+      start_draw(dir, draw + 1);
+    }
+  }
 }
 
 // One batch of stage 2's loss (train_vision.cpp).

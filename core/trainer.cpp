@@ -125,6 +125,11 @@ void train(const TrainOptions& o, std::ostream& log) {
                           std::to_string(mix.sum()) + "; they must not exceed 1");
     }
   }
+  if (o.language_redraws > 0 && o.language_redraw_at > 0 && o.language_redraw_at % o.checkpoint_every != 0) {
+    throw ArgumentError("--language-redraw-at " + std::to_string(o.language_redraw_at) +
+                        " is not a checkpoint: make it a multiple of --checkpoint-every (" +
+                        std::to_string(o.checkpoint_every) + ")");
+  }
   const auto& m = o.flamingo_mix;
   if (std::min({m.caption, m.vqa, m.binding, m.induction, m.video}) < 0 ||
       m.caption + m.vqa + m.binding + m.induction + m.video <= 0) {
