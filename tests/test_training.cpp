@@ -137,7 +137,8 @@ TEST(Training, Stage1GivesUpAMissedDrawForTheNextSeed) {
   redrawn.language_redraws = 1;
   std::ostringstream log;
   train(redrawn, log);
-  EXPECT_EQ(count(log.str(), "starting stage 1 again with seed 5"), 1u) << log.str();
+  const std::string again = "starting stage 1 again with seed " + std::to_string(redrawn.seed + 1);
+  EXPECT_EQ(count(log.str(), again), 1u) << log.str();
   EXPECT_EQ(count(log.str(), "held-out binding questions"), 2u) << log.str();  // the judged draw, then the end
   const std::string params = "/language/params.safetensors";
   const auto a = read_all(redrawn.out_dir + ".train" + params);
