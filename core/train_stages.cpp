@@ -286,10 +286,15 @@ void train_language_draw(StageContext& ctx, int draw) {
   // to run, so the log says along the way whether and when they came.
   auto report = [&] { return report_copying(ctx, decoder), report_binding_answers(ctx, decoder); };
   auto report_along_the_way = [&](int done) {
-    const bool judge = draw < o.language_redraws && done == o.language_redraw_at && done < o.language_steps;
-    if (!judge && !(o.language_report_every > 0 && done % o.language_report_every == 0 && done < o.language_steps))
-      return;
-    if (report() > kBindingAnswerNats && judge) throw GiveUpDraw{};
+    if (done >= o.language_steps) return;  // the end has its own report
+    const bool judge = draw < o.language_redraws && done == o.language_redraw_at;
+    const bool due = o.language_report_every > 0 && done % o.language_report_every == 0;
+    if (!judge && !due) return;
+    if (report() > kBindingAnswerNats && judge) {
+      ctx.log << "[language] at step " << done << " seed " << seed << " answers above " << kBindingAnswerNats
+              << " nats; starting stage 1 again with seed " << seed + 1 << std::endl;
+      throw GiveUpDraw{};
+    }
   };
   run_loop(ctx, "language", {ctx.work_dir + "/language", o.language_steps, report_along_the_way}, opt, [&](int step) {
     world::Generator gen(seed * 1000003 + 1 + step);  // the data of a step depends on the step alone
@@ -331,10 +336,7 @@ void train_language_model(StageContext& ctx) {
   for (int draw = read_draw(dir);; ++draw) {
     try {
       return train_language_draw(ctx, draw);
-    } catch (const GiveUpDraw&) {
-      const uint64_t seed = ctx.options.seed + static_cast<uint64_t>(draw);
-      ctx.log << "[language] at step " << ctx.options.language_redraw_at << " seed " << seed << " answers above "
-              << kBindingAnswerNats << " nats; starting stage 1 again with seed " << seed + 1 << std::endl;
+    } catch (const GiveUpDraw&) {  // its report has said why
       start_draw(dir, draw + 1);
     }
   }
