@@ -181,6 +181,9 @@ void add_train_command(CLI::App& app, flamingo::TrainOptions& t, bool& serial, i
   cmd->add_option("--sequence-tokens", t.sequence_tokens)->check(CLI::Range(32, 1024));
   cmd->add_option("--flamingo-batch", t.flamingo_batch, "Packed sequences per stage-3 step")
       ->check(CLI::Range(1, 256));
+  cmd->add_option("--flamingo-workers", t.flamingo_workers,
+                  "Threads sharing each stage-3 batch, one model copy each (the result depends on it)")
+      ->check(CLI::PositiveNumber);
   const flamingo::world::DocumentMix& m = t.flamingo_mix;  // the defaults, before parsing
   cmd->add_option_function<std::vector<int>>(
          "--flamingo-mix",

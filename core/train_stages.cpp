@@ -14,6 +14,7 @@
 #include "core/safetensors.h"
 #include "core/train_data.h"
 #include "core/train_loop.h"
+#include "core/train_replicas.h"
 #include "core/vision_encoder.h"
 #include "core/visual_world_recall.h"
 #include "core/weights.h"
@@ -55,20 +56,36 @@ double target_count(const std::vector<float>& mask) {  // the first token is nev
   return n;
 }
 
-// One step over packed sequences, one backward pass each (the models read one
-// sequence at a time): the loss is the mean over every target of the batch.
-// `logits` runs the model on a sequence's ids.
-template <typename LogitsFn>
-at::Tensor batch_step(const std::vector<TrainingSequence>& batch, LogitsFn logits) {
-  double targets = 0, total = 0;
+// Targets of a whole batch: every slice of it divides by this, so that the loss is the
+// mean over the batch however it is split.
+double batch_targets(const std::vector<TrainingSequence>& batch) {
+  double targets = 0;
   for (const auto& seq : batch) targets += target_count(seq.target_mask);
-  for (const auto& seq : batch) {
+  return std::max(1.0, targets);
+}
+
+// Sequences [begin, end) of a batch, one backward pass each (the models read one
+// sequence at a time). Returns their share of the batch's loss. `logits` runs the
+// model on a sequence's ids.
+template <typename LogitsFn>
+double slice_step(const std::vector<TrainingSequence>& batch, int begin, int end, double targets,
+                  LogitsFn logits) {
+  double total = 0;
+  for (int i = begin; i < end; ++i) {
+    const auto& seq = batch[i];
     auto ids = at::tensor(std::vector<int64_t>(seq.tokens.begin(), seq.tokens.end()), at::kLong);
-    at::Tensor loss = next_token_loss_sum(logits(seq, ids), seq.tokens, seq.target_mask) / std::max(1.0, targets);
+    at::Tensor loss = next_token_loss_sum(logits(seq, ids), seq.tokens, seq.target_mask) / targets;
     loss.backward();
     total += loss.item<double>();
   }
-  return at::scalar_tensor(total, at::kDouble);
+  return total;
+}
+
+// One step over packed sequences: the loss is the mean over every target of the batch.
+template <typename LogitsFn>
+at::Tensor batch_step(const std::vector<TrainingSequence>& batch, LogitsFn logits) {
+  const int n = static_cast<int>(batch.size());
+  return at::scalar_tensor(slice_step(batch, 0, n, batch_targets(batch), logits), at::kDouble);
 }
 
 struct Loop {
@@ -394,6 +411,7 @@ void train_flamingo(StageContext& ctx) {
     groups.push_back(language[0]);
   }
   AdamW opt(groups, {o.flamingo_lr, std::min(200, o.flamingo_steps / 10), o.flamingo_steps, 0.1, 1.0});
+  ModelReplicas replicas(ctx.config, weights, model, o.flamingo_workers);
   run_loop(ctx, "flamingo", {ctx.work_dir + "/flamingo", o.flamingo_steps}, opt, [&](int step) {
     // Text-only documents stay out: they have no picture of their own, and packed
     // after another document their answers would attend to its last one.
@@ -414,11 +432,23 @@ void train_flamingo(StageContext& ctx) {
                            : pack_documents(gen, ctx.tokenizer, ctx.config, o.sequence_tokens, 0.0f,
                                             true, with_media));
     }
-    return batch_step(batch, [&](const TrainingSequence& seq, const at::Tensor& ids) {
-      FlamingoState state = model.new_state();
-      model.add_media_batch(seq.media, state);
-      return model.forward(ids, state, true);
+    // Each worker's slice on its own copy of the model; the gradients are then summed in
+    // a fixed order. One worker is exactly the serial step.
+    const int n = static_cast<int>(batch.size());
+    const double targets = batch_targets(batch);
+    std::vector<double> totals(replicas.count(), 0.0);
+    run_slices(n, replicas.count(), o.threads, [&](int w, int begin, int end) {
+      FlamingoModel& m = replicas.model(w);
+      totals[w] = slice_step(batch, begin, end, targets, [&](const TrainingSequence& seq, const at::Tensor& ids) {
+        FlamingoState state = m.new_state();
+        m.add_media_batch(seq.media, state);
+        return m.forward(ids, state, true);
+      });
     });
+    replicas.gather_grads();
+    double total = 0;
+    for (double t : totals) total += t;
+    return at::scalar_tensor(total, at::kDouble);
   });
 }
 

@@ -329,6 +329,73 @@ TEST(Training, StageThreeMixNeedsDocumentsWithPictures) {
   }
 }
 
+// Mean absolute difference of two checkpoints' tensors, element by element.
+double mean_difference(const std::string& a_path, const std::string& b_path) {
+  SafetensorsFile a(a_path), b(b_path);
+  double sum = 0;
+  size_t n = 0;
+  for (const auto& info : a.tensors()) {
+    const auto* other = b.find(info.name);
+    EXPECT_TRUE(other && other->shape == info.shape) << info.name;
+    if (!other || other->shape != info.shape) continue;
+    const auto* x = static_cast<const float*>(a.data(info));
+    const auto* y = static_cast<const float*>(b.data(*other));
+    size_t count = 1;
+    for (auto d : info.shape) count *= d;
+    for (size_t i = 0; i < count; ++i) sum += std::abs(double(x[i]) - double(y[i]));
+    n += count;
+  }
+  EXPECT_GT(n, 0u);
+  return sum / std::max<size_t>(1, n);
+}
+
+// Stage 3 split between two threads (--flamingo-workers) sums the same gradients in
+// another order: three steps end within rounding of one thread's, far closer than one
+// step moves the weights, and the split run is itself exact: stopped after two steps
+// and resumed, it ends byte for byte where an uninterrupted split run does.
+TEST(Training, Stage3WorkersShareTheBatch) {
+  auto base = options("stage3-workers", 2);
+  base.only_stage = "";
+  base.vision_steps = 2;
+  base.flamingo_steps = 3;
+  base.flamingo_batch = 4;
+  base.log_every = 1;
+  const std::string work = base.out_dir + ".train";
+  auto run = [&](int workers, int steps_per_run, const std::string& keep) {
+    fs::remove_all(work + "/flamingo");
+    auto o = base;
+    o.flamingo_workers = workers;
+    o.max_steps_per_run = steps_per_run;
+    std::ostringstream log;
+    for (int part = 0; part < 3 && !fs::exists(work + "/flamingo/done"); ++part) {
+      train(o, log);
+      if (part == 0) fs::copy_file(work + "/flamingo/params.safetensors", keep + ".first",
+                                   fs::copy_options::overwrite_existing);
+    }
+    EXPECT_TRUE(fs::exists(work + "/flamingo/done")) << log.str();
+    fs::copy_file(work + "/flamingo/params.safetensors", keep, fs::copy_options::overwrite_existing);
+  };
+  const std::string one = base.out_dir + "-one", split = base.out_dir + "-split", again = base.out_dir + "-again";
+  run(1, 2, one);      // one.first: one thread after two steps
+  run(2, 2, split);    // stopped after two steps, resumed
+  run(2, 0, again);    // straight through
+  const double step = mean_difference(one + ".first", one);
+  const double threads = mean_difference(one, split);
+  EXPECT_GT(step, 1e-5);
+  EXPECT_LT(threads, 1e-3 * step) << "two threads' weights are not one thread's";
+  EXPECT_TRUE(read_all(split) == read_all(again)) << "the split run is not reproducible";
+}
+
+// Each worker needs a sequence of its own.
+TEST(Training, Stage3WorkersNeedASequenceEach) {
+  auto o = options("stage3-too-many-workers", 2);
+  o.flamingo_batch = 2;
+  o.flamingo_workers = 3;
+  const std::string error = refusal(o);
+  EXPECT_NE(error.find("--flamingo-workers 3"), std::string::npos) << error;
+  EXPECT_NE(error.find("--flamingo-batch (2)"), std::string::npos) << error;
+}
+
 // Stage 1's default schedule: the first phase is the start of a longer cosine, stopped
 // where the eighth run stopped c7; the tuning phase falls from its own rate to the floor.
 TEST(Training, LanguageScheduleStopsItsCosineEarlyThenTunes) {
