@@ -411,7 +411,8 @@ void train_flamingo(StageContext& ctx) {
     groups.push_back(language[0]);
   }
   AdamW opt(groups, {o.flamingo_lr, std::min(200, o.flamingo_steps / 10), o.flamingo_steps, 0.1, 1.0});
-  ModelReplicas replicas(ctx.config, weights, model, o.flamingo_workers);
+  // A batch of fewer sequences than workers leaves the rest idle.
+  ModelReplicas replicas(ctx.config, weights, model, std::min(o.flamingo_workers, std::max(1, o.flamingo_batch)));
   run_loop(ctx, "flamingo", {ctx.work_dir + "/flamingo", o.flamingo_steps}, opt, [&](int step) {
     // Text-only documents stay out: they have no picture of their own, and packed
     // after another document their answers would attend to its last one.

@@ -130,10 +130,9 @@ void train(const TrainOptions& o, std::ostream& log) {
                         " is not a checkpoint: make it a multiple of --checkpoint-every (" +
                         std::to_string(o.checkpoint_every) + ")");
   }
-  if (o.flamingo_workers < 1 || o.flamingo_workers > std::max(1, o.flamingo_batch)) {
+  if (o.flamingo_workers < 1) {
     throw ArgumentError("--flamingo-workers " + std::to_string(o.flamingo_workers) +
-                        " must be between 1 and stage 3's --flamingo-batch (" + std::to_string(o.flamingo_batch) +
-                        "): each worker takes at least one of its sequences");
+                        " must be 1 or more: the threads that share stage 3's batch");
   }
   const auto& m = o.flamingo_mix;
   if (std::min({m.caption, m.vqa, m.binding, m.induction, m.video}) < 0 ||

@@ -49,7 +49,8 @@ struct TrainOptions {
   double flamingo_lr = 3e-3;
   double gate_lr_scale = 10.0;  // lets the tanh gates open in time (fourth run: 10 beat 3)
   int flamingo_batch = 4;      // packed sequences per stage-3 step
-  // Threads that share stage 3's batch, each on a copy of the model (core/train_replicas.h).
+  // Threads that share stage 3's batch, each on a copy of the model (core/train_replicas.h);
+  // at most one per sequence.
   // A fixed number, not the machine's cores: the gradients' sums, and so the trained
   // model, depend on how the batch is split.
   int flamingo_workers = 2;
