@@ -1,7 +1,10 @@
 #include "core/train_replicas.h"
 
-#include <ATen/ATen.h>
 #include <ATen/Parallel.h>
+#include <ATen/core/grad_mode.h>
+
+#include <algorithm>
+#include <map>
 
 #include <exception>
 #include <stdexcept>
@@ -9,12 +12,12 @@
 
 namespace flamingo {
 
-ModelReplicas::ModelReplicas(const ModelConfig& config, WeightStore& weights, FlamingoModel& main, int count) {
-  models_.push_back(&main);
+ModelReplicas::ModelReplicas(const ModelConfig& config, WeightStore& weights, FlamingoModel& main, int count)
+    : main_(main) {
   const auto used = weights.used_tensors();
   for (int r = 1; r < count; ++r) {
+    Copy copy;
     std::map<std::string, at::Tensor> aliases;
-    std::vector<std::pair<at::Tensor, at::Tensor>> leaves;
     for (const auto& [name, t] : used) {
       if (!t.requires_grad()) {
         aliases[name] = t;  // frozen: read by every thread, written by none
@@ -22,28 +25,27 @@ ModelReplicas::ModelReplicas(const ModelConfig& config, WeightStore& weights, Fl
       }
       auto leaf = t.detach().requires_grad_(true);  // same storage, its own .grad
       aliases[name] = leaf;
-      leaves.emplace_back(t, leaf);
+      copy.leaves.emplace_back(t, leaf);
     }
-    stores_.push_back(std::make_unique<WeightStore>(WeightStore::random(0, 0.0f, aliases)));
-    owned_.push_back(std::make_unique<FlamingoModel>(config, *stores_.back(), at::kFloat, at::kCPU));
+    copy.weights = std::make_unique<WeightStore>(WeightStore::random(0, 0.0f, aliases));
+    copy.model = std::make_unique<FlamingoModel>(config, *copy.weights, at::kFloat, at::kCPU);
     // A store that invented a tensor would train a copy that is not the model.
-    if (stores_.back()->used_tensors().size() != used.size())
+    if (copy.weights->used_tensors().size() != used.size())
       throw std::logic_error("a model copy asked for tensors the trained model does not have");
-    models_.push_back(owned_.back().get());
-    leaves_.push_back(std::move(leaves));
+    copies_.push_back(std::move(copy));
   }
 }
 
 void ModelReplicas::gather_grads() {
   at::NoGradGuard no_grad;
-  for (auto& leaves : leaves_)
-    for (auto& [main, copy] : leaves) {
-      if (!copy.grad().defined()) continue;
+  for (auto& copy : copies_)
+    for (auto& [main, leaf] : copy.leaves) {
+      if (!leaf.grad().defined()) continue;
       if (main.grad().defined())
-        main.mutable_grad().add_(copy.grad());
+        main.mutable_grad().add_(leaf.grad());
       else
-        main.mutable_grad() = copy.grad().clone();
-      copy.mutable_grad().reset();
+        main.mutable_grad() = leaf.grad().clone();
+      leaf.mutable_grad().reset();
     }
 }
 

@@ -24,18 +24,20 @@ class ModelReplicas {
   // `main` is the trained model, built on `weights` whose trained tensors already
   // require grad. count - 1 copies are made.
   ModelReplicas(const ModelConfig& config, WeightStore& weights, FlamingoModel& main, int count);
-  int count() const { return static_cast<int>(models_.size()); }
-  FlamingoModel& model(int i) { return *models_[i]; }
+  int count() const { return 1 + static_cast<int>(copies_.size()); }
+  FlamingoModel& model(int i) { return i == 0 ? main_ : *copies_[i - 1].model; }
   // Adds each copy's gradients into the original's, copy 1 first, then clears them:
   // a fixed order, so a run's result does not depend on which thread finished first.
   void gather_grads();
 
  private:
-  std::vector<std::unique_ptr<WeightStore>> stores_;
-  std::vector<FlamingoModel*> models_;
-  std::vector<std::unique_ptr<FlamingoModel>> owned_;
-  // Per copy: (the original's leaf, the copy's leaf).
-  std::vector<std::vector<std::pair<at::Tensor, at::Tensor>>> leaves_;
+  struct Copy {
+    std::unique_ptr<WeightStore> weights;
+    std::unique_ptr<FlamingoModel> model;
+    std::vector<std::pair<at::Tensor, at::Tensor>> leaves;  // (the original's leaf, the copy's)
+  };
+  FlamingoModel& main_;
+  std::vector<Copy> copies_;
 };
 
 // Calls work(worker, begin, end) for `workers` contiguous slices of [0, n), each on
