@@ -14,6 +14,7 @@
 #include "core/safetensors.h"
 #include "core/train_data.h"
 #include "core/train_loop.h"
+#include "core/train_prefetch.h"
 #include "core/train_replicas.h"
 #include "core/vision_encoder.h"
 #include "core/visual_world_recall.h"
@@ -384,6 +385,35 @@ void train_vision_encoder(StageContext& ctx) {
   report_vision_accuracy(ctx, encoder, shape, colour, size, count);
 }
 
+namespace {
+
+// Stage 3's batch of a step; it depends on the step alone (core/train_prefetch.h).
+std::vector<TrainingSequence> flamingo_batch(const StageContext& ctx, int step) {
+  const auto& o = ctx.options;
+  // Text-only documents stay out: they have no picture of their own, and packed
+  // after another document their answers would attend to its last one.
+  auto with_media = [&o](world::Generator& g) {
+    for (;;)
+      if (auto doc = g.random_document(o.flamingo_mix); !doc.media.empty()) return doc;
+  };
+  world::Generator gen(o.seed * 1000003 + 5 + step);
+  std::vector<TrainingSequence> batch;
+  const int sequences = std::max(1, o.flamingo_batch);
+  for (int b = 0; b < sequences; ++b) {
+    // A language model that learns too keeps one sequence of text-only documents per
+    // step (binding texts the most frequent), alone in its sequence so it attends to no
+    // picture: it goes on learning to match a key and copy the name that followed it.
+    const bool text = o.language_lr_scale > 0 && sequences > 1 && b == sequences - 1;
+    batch.push_back(text ? pack_documents(gen, ctx.tokenizer, ctx.config, o.sequence_tokens, 0.0f,
+                                          false, [](world::Generator& g) { return g.text_only(); })
+                         : pack_documents(gen, ctx.tokenizer, ctx.config, o.sequence_tokens, 0.0f,
+                                          true, with_media));
+  }
+  return batch;
+}
+
+}  // namespace
+
 void train_flamingo(StageContext& ctx) {
   const auto& o = ctx.options;
   auto preset = load_params(ctx.work_dir + "/language");
@@ -413,26 +443,9 @@ void train_flamingo(StageContext& ctx) {
   AdamW opt(groups, {o.flamingo_lr, std::min(200, o.flamingo_steps / 10), o.flamingo_steps, 0.1, 1.0});
   // A batch of fewer sequences than workers leaves the rest idle.
   ModelReplicas replicas(ctx.config, weights, model, std::min(o.flamingo_workers, std::max(1, o.flamingo_batch)));
+  BatchPrefetcher prefetch([&ctx](int step) { return flamingo_batch(ctx, step); }, o.flamingo_steps);
   run_loop(ctx, "flamingo", {ctx.work_dir + "/flamingo", o.flamingo_steps}, opt, [&](int step) {
-    // Text-only documents stay out: they have no picture of their own, and packed
-    // after another document their answers would attend to its last one.
-    auto with_media = [&o](world::Generator& g) {
-      for (;;)
-        if (auto doc = g.random_document(o.flamingo_mix); !doc.media.empty()) return doc;
-    };
-    world::Generator gen(o.seed * 1000003 + 5 + step);
-    std::vector<TrainingSequence> batch;
-    const int sequences = std::max(1, o.flamingo_batch);
-    for (int b = 0; b < sequences; ++b) {
-      // A language model that learns too keeps one sequence of text-only documents per
-      // step (binding texts the most frequent), alone in its sequence so it attends to no
-      // picture: it goes on learning to match a key and copy the name that followed it.
-      const bool text = o.language_lr_scale > 0 && sequences > 1 && b == sequences - 1;
-      batch.push_back(text ? pack_documents(gen, ctx.tokenizer, ctx.config, o.sequence_tokens, 0.0f,
-                                            false, [](world::Generator& g) { return g.text_only(); })
-                           : pack_documents(gen, ctx.tokenizer, ctx.config, o.sequence_tokens, 0.0f,
-                                            true, with_media));
-    }
+    const std::vector<TrainingSequence> batch = prefetch.take(step);
     // Each worker's slice on its own copy of the model; the gradients are then summed in
     // a fixed order. One worker is exactly the serial step.
     const int n = static_cast<int>(batch.size());

@@ -2,17 +2,21 @@
 // checkpoint and resumed ends in exactly the state of an uninterrupted one.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <regex>
 #include <sstream>
+#include <vector>
 
 #include "core/error.h"
 #include "core/safetensors.h"
 #include "core/tokenizer.h"
 #include "core/train_loop.h"
+#include "core/train_prefetch.h"
 #include "core/trainer.h"
 #include "core/visual_world.h"
 
@@ -347,6 +351,29 @@ double mean_difference(const std::string& a_path, const std::string& b_path) {
   }
   EXPECT_GT(n, 0u);
   return sum / std::max<size_t>(1, n);
+}
+
+// Stage 3 makes the next step's batch while the current one trains: every take gets
+// its own step's batch, in order or not, each step's batch is made once and none past
+// the last step, and a batch that fails to be made fails the take that needs it.
+TEST(Training, PrefetcherHandsEachStepItsOwnBatch) {
+  std::mutex lock;
+  std::vector<int> made;
+  BatchPrefetcher prefetch([&](int step) {
+    {
+      std::lock_guard<std::mutex> hold(lock);
+      made.push_back(step);
+    }
+    if (step == 6) throw ArgumentError("no batch for step 6");
+    BatchPrefetcher::Batch batch(1);
+    batch[0].tokens = {step};
+    return batch;
+  }, 8);
+  for (int step : {0, 1, 2, 4, 5}) EXPECT_EQ(prefetch.take(step).at(0).tokens, std::vector<int>{step});
+  EXPECT_THROW(prefetch.take(6), ArgumentError);
+  EXPECT_EQ(prefetch.take(7).at(0).tokens, std::vector<int>{7});
+  std::sort(made.begin(), made.end());
+  EXPECT_EQ(made, (std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7}));  // 3 was made ahead, then not needed
 }
 
 // Stage 3 split between two threads (--flamingo-workers) sums the same gradients in

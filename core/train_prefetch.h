@@ -1,0 +1,35 @@
+#pragma once
+// Internal to core/: stage 3 makes the next step's batch on a second thread while
+// the workers train on the current one. Generating a batch (drawing scenes, rendering
+// pictures, tokenizing) took about a third of a step on one thread, with the other
+// core idle (twenty-second run, docs/training.md).
+#include <functional>
+#include <future>
+#include <vector>
+
+#include "core/train_data.h"
+
+namespace flamingo {
+
+class BatchPrefetcher {
+ public:
+  using Batch = std::vector<TrainingSequence>;
+  // `make(step)` must depend on the step alone, so that a batch made ahead is the
+  // batch the step would have made itself. Steps run from 0 to `steps` - 1.
+  BatchPrefetcher(std::function<Batch(int)> make, int steps);
+  BatchPrefetcher(const BatchPrefetcher&) = delete;
+  BatchPrefetcher& operator=(const BatchPrefetcher&) = delete;
+  ~BatchPrefetcher();  // waits for a batch still being made (a stop, an error)
+
+  // The batch of `step`, made ahead when it was the step expected; then starts on
+  // the next step's. An error making a batch is thrown by the take that needs it.
+  Batch take(int step);
+
+ private:
+  std::function<Batch(int)> make_;
+  int steps_;
+  int ahead_step_ = -1;
+  std::future<Batch> ahead_;
+};
+
+}  // namespace flamingo
