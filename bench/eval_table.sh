@@ -2,10 +2,12 @@
 # The few-shot table of the model card: accuracy by suite and number of shots on
 # held-out episodes, with and without the gates.
 # Usage: bench/eval_table.sh MODEL_DIR [EPISODES]
+# FLAMINGO names the binary (default: build/app/flamingo); a copy keeps a long table safe
+# from a rebuild that relinks the build's.
 set -euo pipefail
 model="$1"
 episodes="${2:-100}"
-flamingo="$(dirname "$0")/../build/app/flamingo"
+flamingo="${FLAMINGO:-$(dirname "$0")/../build/app/flamingo}"
 acc() { "$flamingo" eval --model "$model" --episodes "$episodes" --threads 1 "$@" | sed -n 's/^accuracy: //p'; }
 printf "| suite | ways | 0 shots | 1 shot | 2 shots | 4 shots | 8 shots | zero gates (1 shot) |\n"
 printf "| --- | --- | --- | --- | --- | --- | --- | --- |\n"
