@@ -4,8 +4,8 @@
 
 namespace flamingo {
 
-BatchPrefetcher::BatchPrefetcher(std::function<Batch(int)> make, int steps)
-    : make_(std::move(make)), steps_(steps) {}
+BatchPrefetcher::BatchPrefetcher(std::function<Batch(int)> make, int steps, bool ahead)
+    : make_(std::move(make)), steps_(steps), ahead_on_(ahead) {}
 
 BatchPrefetcher::~BatchPrefetcher() {
   if (ahead_.valid()) ahead_.wait();
@@ -20,7 +20,7 @@ BatchPrefetcher::Batch BatchPrefetcher::take(int step) {
     ahead_ = {};
     batch = make_(step);
   }
-  if (step + 1 < steps_) {
+  if (ahead_on_ && step + 1 < steps_) {
     ahead_step_ = step + 1;
     ahead_ = std::async(std::launch::async, make_, step + 1);
   }

@@ -7,6 +7,7 @@
 #include <functional>
 #include <iomanip>
 #include <random>
+#include <thread>
 #include <fstream>
 
 #include "core/error.h"
@@ -443,7 +444,10 @@ void train_flamingo(StageContext& ctx) {
   AdamW opt(groups, {o.flamingo_lr, std::min(200, o.flamingo_steps / 10), o.flamingo_steps, 0.1, 1.0});
   // A batch of fewer sequences than workers leaves the rest idle.
   ModelReplicas replicas(ctx.config, weights, model, std::min(o.flamingo_workers, std::max(1, o.flamingo_batch)));
-  BatchPrefetcher prefetch([&ctx](int step) { return flamingo_batch(ctx, step); }, o.flamingo_steps);
+  // Only a core the workers leave free makes batches ahead; on a busy one it slows them.
+  const bool ahead = std::thread::hardware_concurrency() > static_cast<unsigned>(replicas.count());
+  if (ahead) ctx.log << "[flamingo] the next step's batch is made ahead on a spare core" << std::endl;
+  BatchPrefetcher prefetch([&ctx](int step) { return flamingo_batch(ctx, step); }, o.flamingo_steps, ahead);
   run_loop(ctx, "flamingo", {ctx.work_dir + "/flamingo", o.flamingo_steps}, opt, [&](int step) {
     const std::vector<TrainingSequence> batch = prefetch.take(step);
     // Each worker's slice on its own copy of the model; the gradients are then summed in

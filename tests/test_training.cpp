@@ -368,12 +368,20 @@ TEST(Training, PrefetcherHandsEachStepItsOwnBatch) {
     BatchPrefetcher::Batch batch(1);
     batch[0].tokens = {step};
     return batch;
-  }, 8);
+  }, 8, true);
   for (int step : {0, 1, 2, 4, 5}) EXPECT_EQ(prefetch.take(step).at(0).tokens, std::vector<int>{step});
   EXPECT_THROW(prefetch.take(6), ArgumentError);
   EXPECT_EQ(prefetch.take(7).at(0).tokens, std::vector<int>{7});
   std::sort(made.begin(), made.end());
   EXPECT_EQ(made, (std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7}));  // 3 was made ahead, then not needed
+  // Without a spare core nothing is made before it is taken.
+  made.clear();
+  BatchPrefetcher in_turn([&](int step) {
+    made.push_back(step);
+    return BatchPrefetcher::Batch(1);
+  }, 8, false);
+  in_turn.take(0), in_turn.take(1);
+  EXPECT_EQ(made, (std::vector<int>{0, 1}));
 }
 
 // Stage 3 split between two threads (--flamingo-workers) sums the same gradients in
