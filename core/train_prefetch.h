@@ -1,7 +1,8 @@
 #pragma once
 // Internal to core/: stage 3 makes the next step's batch on another thread while the
 // workers train on the current one. Generating a batch (drawing scenes, rendering
-// pictures, tokenizing) takes a third of a step. Measured on 2 cores (twenty-third
+// pictures, tokenizing) runs on one thread before the workers start: with two
+// workers the process used about 165 % of two cores. Measured on 2 cores (twenty-third
 // run, docs/training.md): with one worker, making batches ahead ran 2.08 steps/s
 // against 1.80; with two workers it took a core from them, 2.59 against 2.87.
 #include <functional>
